@@ -1,0 +1,21 @@
+//! kensa's checks: pure functions from a [`Snapshot`](kensa_snapshot::Snapshot)
+//! and a [`Config`] to [`Finding`]s. No check touches the network; every
+//! check names the design sheet's requirement IDs it serves.
+
+pub mod check;
+pub mod config;
+pub mod docs;
+mod finding;
+pub mod iam;
+pub mod policy;
+pub mod registry;
+pub mod report;
+pub mod requirements;
+
+pub use check::{Check, CheckMeta, Context};
+pub use config::{Config, ConfigError};
+pub use finding::{
+    redact_key_id, Compliance, Finding, Lang, Resource, Severity, StaticText, Status, Text,
+    GLOBAL_REGION,
+};
+pub use report::{evaluate, Report, Selection, Source, Summary};
