@@ -109,6 +109,7 @@ impl CheckMeta {
     /// The ERROR finding for data that is not there: names the call that
     /// failed (or that was never made) so a person can retry it by hand.
     pub fn missing(&self, resource: Resource, missing: Missing<'_>, call: &str) -> Finding {
+        let subject = resource.name.clone().unwrap_or_else(|| resource.id.clone());
         match missing {
             Missing::Failed(error) => {
                 let failed = error.call();
@@ -117,8 +118,8 @@ impl CheckMeta {
                     Status::Error,
                     resource,
                     text!(
-                        "Could not decide: {failed} failed ({code}: {detail})",
-                        "判定できません: {failed} が失敗しました ({code}: {detail})"
+                        "Could not decide for {subject}: {failed} failed ({code}: {detail})",
+                        "{subject} を判定できません: {failed} が失敗しました ({code}: {detail})"
                     ),
                     json!({ "failed_call": error }),
                 )
@@ -127,8 +128,8 @@ impl CheckMeta {
                 Status::Error,
                 resource,
                 text!(
-                    "Could not decide: {call} was not collected in this snapshot",
-                    "判定できません: このスナップショットには {call} の結果がありません"
+                    "Could not decide for {subject}: {call} was not collected in this snapshot",
+                    "{subject} を判定できません: このスナップショットには {call} の結果がありません"
                 ),
                 json!({ "not_collected": call }),
             ),

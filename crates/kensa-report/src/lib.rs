@@ -1,14 +1,9 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! Renderers: each turns one evaluated [`Report`] into a format. None of
+//! them decides anything; they only show what the checks said.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+mod json;
+mod text;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use json::render_json;
+pub use kensa_checks::Report;
+pub use text::{render_text, TextOptions};

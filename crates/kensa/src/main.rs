@@ -1,3 +1,286 @@
-fn main() {
-    println!("Hello, world!");
+//! `kensa`: the security design sheet, executable.
+//!
+//! Exit codes: 0 when no finding is FAIL or ERROR, 1 when one is, 2 when
+//! kensa itself could not run (bad arguments, config or snapshot).
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context as _, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kensa_checks::config::DEFAULT_CONFIG_TOML;
+use kensa_checks::{docs, registry, Config, Lang, Report, Selection, Source};
+use kensa_collect::CollectOptions;
+use kensa_report::{render_json, render_text, TextOptions};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kensa",
+    version,
+    about = "Audit an AWS account against its security design sheet (検査)",
+    long_about = None,
+)]
+struct Cli {
+    /// Language of everything people read [default: from the locale]
+    #[arg(long, global = true, value_enum)]
+    lang: Option<LangArg>,
+
+    /// Configuration file [default: ./kensa.toml when present]
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    En,
+    Ja,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Decide, requirement by requirement, whether the account meets the sheet
+    Audit(AuditArgs),
+    /// Save the account's state as a snapshot for offline audits
+    Collect(CollectArgs),
+    /// List the checks
+    Checks {
+        /// Only the checks serving this requirement (e.g. IAM-5)
+        #[arg(long, value_name = "ID")]
+        requirement: Option<String>,
+    },
+    /// Document one check
+    Explain {
+        /// The check's ID (see `kensa checks`)
+        check_id: String,
+    },
+    /// Write a commented kensa.toml with the sheet's defaults
+    Init {
+        /// Where to write it
+        #[arg(default_value = "kensa.toml")]
+        path: PathBuf,
+        /// Overwrite an existing file
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// The AWS CLI's own flags; the standard environment variables
+/// (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL...) work as well.
+#[derive(Debug, Args)]
+struct AwsArgs {
+    /// Named profile from the AWS config files
+    #[arg(long)]
+    profile: Option<String>,
+    /// Region to audit; repeat for several [default: the account's enabled regions]
+    #[arg(long = "region", value_name = "REGION")]
+    regions: Vec<String>,
+    /// Send every AWS call to this endpoint (an AWS-compatible emulator)
+    #[arg(long, value_name = "URL")]
+    endpoint_url: Option<String>,
+    /// Most AWS calls in flight at once
+    #[arg(long, default_value_t = 16, value_name = "N")]
+    max_in_flight: usize,
+}
+
+#[derive(Debug, Args)]
+struct AuditArgs {
+    #[command(flatten)]
+    aws: AwsArgs,
+    /// Audit a saved snapshot instead of the live account (.json or .json.zst)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "regions", "endpoint_url"])]
+    snapshot: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the report here instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Run only this check; repeat for several
+    #[arg(long = "check", value_name = "ID")]
+    checks: Vec<String>,
+    /// Run only the checks serving this requirement (e.g. IAM-5); repeat for several
+    #[arg(long = "requirement", value_name = "ID")]
+    requirements: Vec<String>,
+    /// List every passing resource, not only a count
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+#[derive(Debug, Args)]
+struct CollectArgs {
+    #[command(flatten)]
+    aws: AwsArgs,
+    /// Snapshot file; a name ending in .zst is compressed
+    #[arg(long, short, value_name = "FILE")]
+    output: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("kensa: error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let lang = match cli.lang {
+        Some(LangArg::En) => Lang::En,
+        Some(LangArg::Ja) => Lang::Ja,
+        None => Lang::from_env(),
+    };
+    match cli.command {
+        Command::Audit(args) => {
+            let config = load_config(cli.config.as_deref())?;
+            audit(args, &config, lang)
+        }
+        Command::Collect(args) => {
+            let snapshot = collect_live(&args.aws)?;
+            kensa_snapshot::save(&snapshot, &args.output)?;
+            let errors = snapshot.errors.len();
+            eprintln!(
+                "kensa: wrote {} ({errors} call(s) failed; audits will report them as ERROR)",
+                args.output.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Checks { requirement } => {
+            let mut out = io::stdout().lock();
+            let checks: Vec<_> = match &requirement {
+                Some(r) => registry::for_requirement(r).collect(),
+                None => registry::CHECKS.to_vec(),
+            };
+            if checks.is_empty() {
+                bail!("no check serves requirement {}", requirement.unwrap_or_default());
+            }
+            for c in checks {
+                let m = &c.meta;
+                writeln!(
+                    out,
+                    "{:<38} {:<8} {:<13} {}",
+                    m.id,
+                    m.requirements.join(","),
+                    m.severity,
+                    m.title.get(lang)
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { check_id } => {
+            let Some(check) = registry::find(&check_id) else {
+                bail!("no check `{check_id}`; `kensa checks` lists them");
+            };
+            print!("{}", docs::explain(check, lang));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init { path, force } => {
+            if path.exists() && !force {
+                bail!("{} exists; use --force to overwrite it", path.display());
+            }
+            std::fs::write(&path, DEFAULT_CONFIG_TOML)
+                .with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("kensa: wrote {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The given config, else `./kensa.toml` when present, else the sheet's
+/// defaults.
+fn load_config(path: Option<&Path>) -> Result<Config> {
+    let default_path = Path::new("kensa.toml");
+    match path {
+        Some(p) => Ok(Config::load(p)?),
+        None if default_path.exists() => Ok(Config::load(default_path)?),
+        None => Ok(Config::default()),
+    }
+}
+
+fn collect_live(aws: &AwsArgs) -> Result<kensa_snapshot::Snapshot> {
+    if aws.max_in_flight == 0 {
+        bail!("--max-in-flight must be at least 1");
+    }
+    let options = CollectOptions {
+        profile: aws.profile.clone(),
+        regions: aws.regions.clone(),
+        endpoint_url: aws.endpoint_url.clone(),
+        max_in_flight: aws.max_in_flight,
+        progress: io::stderr().is_terminal(),
+        ..CollectOptions::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    Ok(runtime.block_on(kensa_collect::collect(&options)))
+}
+
+fn audit(args: AuditArgs, config: &Config, lang: Lang) -> Result<ExitCode> {
+    for id in &args.checks {
+        if registry::find(id).is_none() {
+            bail!("no check `{id}`; `kensa checks` lists them");
+        }
+    }
+    let (snapshot, source) = match &args.snapshot {
+        Some(path) => (
+            kensa_snapshot::load(path)?,
+            Source::Snapshot {
+                path: path.display().to_string(),
+            },
+        ),
+        None => (collect_live(&args.aws)?, Source::Live),
+    };
+    let selection = Selection {
+        checks: args.checks.clone(),
+        requirements: args.requirements.clone(),
+    };
+    let report = kensa_checks::evaluate(&snapshot, config, &selection, source);
+    if report.summary.checks == 0 {
+        bail!("no check matches the selection");
+    }
+    write_report(&report, &args, lang)?;
+    Ok(if report.has_problems() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn write_report(report: &Report, args: &AuditArgs, lang: Lang) -> Result<()> {
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let color = to_terminal && std::env::var_os("NO_COLOR").is_none();
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(BufWriter::new(
+            File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+    match args.format {
+        Format::Json => render_json(report, &mut out)?,
+        Format::Text => render_text(
+            report,
+            TextOptions {
+                lang,
+                color,
+                verbose: args.verbose,
+            },
+            &mut out,
+        )?,
+    }
+    out.flush()?;
+    Ok(())
 }
