@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use kensa_snapshot::{Missing, Snapshot};
 use serde_json::json;
 
-use crate::{text, Compliance, Config, Finding, Resource, Severity, StaticText, Status, Text};
+use crate::{Compliance, Config, Finding, Resource, Severity, StaticText, Status, Text, text};
 
 /// Everything people read about a check; the generated docs and
 /// `kensa explain` print exactly this.
@@ -76,6 +76,22 @@ impl<'a> Context<'a> {
 }
 
 impl CheckMeta {
+    /// The ERROR finding for a call that answered without the data the
+    /// verdict needs (e.g. a credential report with no root row).
+    pub fn incomplete(&self, resource: Resource, call: &str, what: Text) -> Finding {
+        let subject = resource.name.clone().unwrap_or_else(|| resource.id.clone());
+        let (what_en, what_ja) = (&what.en, &what.ja);
+        self.finding(
+            Status::Error,
+            resource,
+            text!(
+                "Could not decide for {subject}: {call} answered without {what_en}",
+                "{subject} を判定できません: {call} の応答に{what_ja}がありません"
+            ),
+            json!({ "incomplete_response": call, "missing": what.en }),
+        )
+    }
+
     pub fn compliance(&self) -> Compliance {
         let owned = |ids: &[&str]| ids.iter().map(|s| (*s).to_owned()).collect();
         Compliance {

@@ -397,8 +397,14 @@ mod tests {
     fn unknown_key_says_where() {
         let err = Config::from_toml("[iam]\nmin_administrator = 3\n", "k.toml").unwrap_err();
         let message = err.to_string();
-        assert!(message.starts_with("k.toml: TOML parse error at line 2, column 1"), "{message}");
-        assert!(message.contains("unknown field `min_administrator`"), "{message}");
+        assert!(
+            message.starts_with("k.toml: TOML parse error at line 2, column 1"),
+            "{message}"
+        );
+        assert!(
+            message.contains("unknown field `min_administrator`"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -407,13 +413,16 @@ mod tests {
             .unwrap_err();
         let message = err.to_string();
         assert!(message.contains("line 2, column 18"), "{message}");
-        assert!(message.contains("invalid type: string \"14\", expected i32"), "{message}");
+        assert!(
+            message.contains("invalid type: string \"14\", expected i32"),
+            "{message}"
+        );
     }
 
     #[test]
     fn out_of_range_values_are_refused() {
-        let err = Config::from_toml("[iam.password_policy]\nminimum_length = 4\n", "k.toml")
-            .unwrap_err();
+        let err =
+            Config::from_toml("[iam.password_policy]\nminimum_length = 4\n", "k.toml").unwrap_err();
         assert_eq!(
             err.to_string(),
             "k.toml: iam.password_policy.minimum_length must be 6 to 128, as IAM allows (got 4)"
@@ -425,10 +434,12 @@ mod tests {
         let config =
             Config::from_toml("[iam.groups.infra_admins]\nname = \"Infra\"\n", "k.toml").unwrap();
         assert_eq!(config.iam.groups.infra_admins.name, "Infra");
-        assert!(config
-            .iam
-            .groups
-            .excluded_actions(Duty::InfraAdmins)
-            .contains(&"iam:CreateUser".to_owned()));
+        assert!(
+            config
+                .iam
+                .groups
+                .excluded_actions(Duty::InfraAdmins)
+                .contains(&"iam:CreateUser".to_owned())
+        );
     }
 }

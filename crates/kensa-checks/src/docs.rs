@@ -29,8 +29,26 @@ pub fn explain(check: &Check, lang: Lang) -> String {
         })
         .collect();
     let (h_req, h_sev, h_desc, h_fix, h_cis, h_fsbp, h_pci, h_differs) = match lang {
-        Lang::En => ("Requirements", "Severity", "What it checks", "Remediation", "CIS AWS Foundations 1.2", "AWS FSBP", "PCI DSS", "Where the sheet differs"),
-        Lang::Ja => ("要件", "重要度", "チェック内容", "対処方法", "CIS AWS Foundations 1.2", "AWS FSBP", "PCI DSS", "設計書とフレームワークの違い"),
+        Lang::En => (
+            "Requirements",
+            "Severity",
+            "What it checks",
+            "Remediation",
+            "CIS AWS Foundations 1.2",
+            "AWS FSBP",
+            "PCI DSS",
+            "Where the sheet differs",
+        ),
+        Lang::Ja => (
+            "要件",
+            "重要度",
+            "チェック内容",
+            "対処方法",
+            "CIS AWS Foundations 1.2",
+            "AWS FSBP",
+            "PCI DSS",
+            "設計書とフレームワークの違い",
+        ),
     };
     let _ = writeln!(out, "# {}: {}\n", m.id, m.title.get(lang));
     let _ = writeln!(out, "- {h_req}: {}", requirements.join(", "));

@@ -222,7 +222,10 @@ mod tests {
 
     #[test]
     fn key_ids_are_redacted() {
-        assert_eq!(redact_key_id("AKIAIOSFODNN7EXAMPLE"), "AKIA************MPLE");
+        assert_eq!(
+            redact_key_id("AKIAIOSFODNN7EXAMPLE"),
+            "AKIA************MPLE"
+        );
         assert_eq!(redact_key_id("short"), "*****");
     }
 
@@ -236,7 +239,10 @@ mod tests {
                     .map(|(_, v)| v.to_string())
             }
         };
-        assert_eq!(Lang::from_locale_vars(env(&[("LANG", "ja_JP.UTF-8")])), Lang::Ja);
+        assert_eq!(
+            Lang::from_locale_vars(env(&[("LANG", "ja_JP.UTF-8")])),
+            Lang::Ja
+        );
         assert_eq!(
             Lang::from_locale_vars(env(&[("LC_ALL", "C"), ("LANG", "ja_JP.UTF-8")])),
             Lang::En

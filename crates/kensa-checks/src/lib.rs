@@ -15,7 +15,7 @@ pub mod requirements;
 pub use check::{Check, CheckMeta, Context};
 pub use config::{Config, ConfigError};
 pub use finding::{
-    redact_key_id, Compliance, Finding, Lang, Resource, Severity, StaticText, Status, Text,
-    GLOBAL_REGION,
+    Compliance, Finding, GLOBAL_REGION, Lang, Resource, Severity, StaticText, Status, Text,
+    redact_key_id,
 };
-pub use report::{evaluate, Report, Selection, Source, Summary};
+pub use report::{Report, Selection, Source, Summary, evaluate};

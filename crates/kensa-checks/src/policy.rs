@@ -28,12 +28,16 @@ pub struct PolicyError(pub String);
 
 /// Parses a policy document's JSON text.
 pub fn parse(document: &str) -> Result<Vec<Statement>, PolicyError> {
-    let value: Value = serde_json::from_str(document)
-        .map_err(|e| PolicyError(format!("not JSON: {e}")))?;
+    let value: Value =
+        serde_json::from_str(document).map_err(|e| PolicyError(format!("not JSON: {e}")))?;
     let statements = match value.get("Statement") {
         Some(Value::Array(items)) => items.iter().collect::<Vec<_>>(),
         Some(item @ Value::Object(_)) => vec![item],
-        Some(_) => return Err(PolicyError("`Statement` is neither an object nor an array".into())),
+        Some(_) => {
+            return Err(PolicyError(
+                "`Statement` is neither an object nor an array".into(),
+            ));
+        }
         None => return Err(PolicyError("no `Statement`".into())),
     };
     statements
@@ -67,7 +71,7 @@ fn statement(index: usize, value: &Value) -> Result<Statement, PolicyError> {
         Some(other) => {
             return Err(PolicyError(format!(
                 "statement {index}: `Effect` is `{other}`, expected Allow or Deny"
-            )))
+            )));
         }
         None => return Err(PolicyError(format!("statement {index}: no `Effect`"))),
     };
@@ -77,7 +81,7 @@ fn statement(index: usize, value: &Value) -> Result<Statement, PolicyError> {
         _ => {
             return Err(PolicyError(format!(
                 "statement {index}: needs exactly one of `Action` and `NotAction`"
-            )))
+            )));
         }
     };
     let all_resources = match (value.get("Resource"), value.get("NotResource")) {
@@ -86,7 +90,7 @@ fn statement(index: usize, value: &Value) -> Result<Statement, PolicyError> {
         _ => {
             return Err(PolicyError(format!(
                 "statement {index}: needs exactly one of `Resource` and `NotResource`"
-            )))
+            )));
         }
     };
     Ok(Statement {
@@ -174,7 +178,11 @@ mod tests {
             {"Effect":"Allow","Action":"iam:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}},
             {"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::123456789012:user/app/*"}]}"#;
         let statements = parse(doc).unwrap();
-        assert!(statements.iter().all(|s| !s.plainly_allows("iam:CreateUser")));
+        assert!(
+            statements
+                .iter()
+                .all(|s| !s.plainly_allows("iam:CreateUser"))
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Every check kensa has, in the sheet's order.
 
-use crate::iam;
 use crate::Check;
+use crate::iam;
 
 /// The registry. Adding a check: write its file, list it here, run
 /// `UPDATE_DOCS=1 cargo test -p kensa-checks docs` to generate its page.
@@ -37,10 +37,12 @@ pub fn find(id: &str) -> Option<&'static Check> {
 
 /// Checks serving a requirement (`IAM-5`), in registry order.
 pub fn for_requirement(requirement: &str) -> impl Iterator<Item = &'static Check> + '_ {
-    CHECKS
-        .iter()
-        .copied()
-        .filter(move |c| c.meta.requirements.iter().any(|r| r.eq_ignore_ascii_case(requirement)))
+    CHECKS.iter().copied().filter(move |c| {
+        c.meta
+            .requirements
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(requirement))
+    })
 }
 
 #[cfg(test)]
@@ -56,7 +58,9 @@ mod tests {
             assert!(seen.insert(id), "duplicate check id {id}");
             assert!(
                 id.split('-').all(|part| !part.is_empty()
-                    && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
                 "{id} is not kebab-case"
             );
         }
@@ -65,15 +69,24 @@ mod tests {
     #[test]
     fn every_requirement_id_exists_in_the_sheet() {
         for check in CHECKS {
-            assert!(!check.meta.requirements.is_empty(), "{} serves no requirement", check.meta.id);
+            assert!(
+                !check.meta.requirements.is_empty(),
+                "{} serves no requirement",
+                check.meta.id
+            );
             for r in check.meta.requirements {
-                assert!(crate::requirements::requirement(r).is_some(), "{}: unknown requirement {r}", check.meta.id);
+                assert!(
+                    crate::requirements::requirement(r).is_some(),
+                    "{}: unknown requirement {r}",
+                    check.meta.id
+                );
             }
         }
     }
 
     fn has_japanese(s: &str) -> bool {
-        s.chars().any(|c| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}'))
+        s.chars()
+            .any(|c| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}'))
     }
 
     #[test]
@@ -84,8 +97,18 @@ mod tests {
             texts.extend(m.differs_from_frameworks);
             for t in texts {
                 assert!(!t.en.trim().is_empty(), "{}: empty English text", m.id);
-                assert!(has_japanese(t.ja), "{}: Japanese text missing: {:?}", m.id, t.ja);
-                assert!(!has_japanese(t.en), "{}: English text holds Japanese: {:?}", m.id, t.en);
+                assert!(
+                    has_japanese(t.ja),
+                    "{}: Japanese text missing: {:?}",
+                    m.id,
+                    t.ja
+                );
+                assert!(
+                    !has_japanese(t.en),
+                    "{}: English text holds Japanese: {:?}",
+                    m.id,
+                    t.en
+                );
             }
         }
     }
@@ -95,11 +118,23 @@ mod tests {
         for check in CHECKS {
             let m = &check.meta;
             for id in m.cis_1_2 {
-                let (a, b) = id.split_once('.').unwrap_or_else(|| panic!("{}: CIS {id}", m.id));
-                assert!(a.parse::<u8>().is_ok() && b.parse::<u8>().is_ok(), "{}: CIS {id}", m.id);
+                let (a, b) = id
+                    .split_once('.')
+                    .unwrap_or_else(|| panic!("{}: CIS {id}", m.id));
+                assert!(
+                    a.parse::<u8>().is_ok() && b.parse::<u8>().is_ok(),
+                    "{}: CIS {id}",
+                    m.id
+                );
             }
             for id in m.fsbp {
-                assert!(id.split_once('.').is_some_and(|(s, n)| s.chars().all(|c| c.is_ascii_uppercase()) && n.parse::<u16>().is_ok()), "{}: FSBP {id}", m.id);
+                assert!(
+                    id.split_once('.')
+                        .is_some_and(|(s, n)| s.chars().all(|c| c.is_ascii_uppercase())
+                            && n.parse::<u16>().is_ok()),
+                    "{}: FSBP {id}",
+                    m.id
+                );
             }
             for id in m.pci_dss {
                 assert!(id.starts_with("PCI."), "{}: PCI {id}", m.id);
@@ -109,7 +144,10 @@ mod tests {
 
     #[test]
     fn lookups_work() {
-        assert_eq!(find("iam-root-mfa").map(|c| c.meta.id), Some("iam-root-mfa"));
+        assert_eq!(
+            find("iam-root-mfa").map(|c| c.meta.id),
+            Some("iam-root-mfa")
+        );
         assert_eq!(for_requirement("iam-5").count(), 9);
     }
 }

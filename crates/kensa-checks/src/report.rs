@@ -5,7 +5,7 @@ use kensa_snapshot::{CallError, Snapshot};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use crate::{registry, Check, Config, Context, Finding, Status};
+use crate::{Check, Config, Context, Finding, Status, registry};
 
 /// The version of the JSON result format (`docs/json-output.md`).
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
@@ -61,16 +61,29 @@ impl Selection {
         let by_id = self.checks.is_empty() || self.checks.iter().any(|c| c == check.meta.id);
         let by_requirement = self.requirements.is_empty()
             || self.requirements.iter().any(|r| {
-                check.meta.requirements.iter().any(|ours| ours.eq_ignore_ascii_case(r))
+                check
+                    .meta
+                    .requirements
+                    .iter()
+                    .any(|ours| ours.eq_ignore_ascii_case(r))
             });
         by_id && by_requirement
     }
 }
 
 /// Runs the selected checks on a snapshot.
-pub fn evaluate(snapshot: &Snapshot, config: &Config, selection: &Selection, source: Source) -> Report {
+pub fn evaluate(
+    snapshot: &Snapshot,
+    config: &Config,
+    selection: &Selection,
+    source: Source,
+) -> Report {
     let ctx = Context::new(snapshot, config);
-    let selected: Vec<&Check> = registry::CHECKS.iter().copied().filter(|c| selection.includes(c)).collect();
+    let selected: Vec<&Check> = registry::CHECKS
+        .iter()
+        .copied()
+        .filter(|c| selection.includes(c))
+        .collect();
     let findings: Vec<Finding> = selected.iter().flat_map(|c| (c.run)(&ctx)).collect();
 
     let mut summary = Summary {
@@ -82,7 +95,12 @@ pub fn evaluate(snapshot: &Snapshot, config: &Config, selection: &Selection, sou
     for f in &findings {
         *summary.by_status.entry(f.status).or_default() += 1;
         for r in &f.requirements {
-            *summary.by_requirement.entry(r.clone()).or_default().entry(f.status).or_default() += 1;
+            *summary
+                .by_requirement
+                .entry(r.clone())
+                .or_default()
+                .entry(f.status)
+                .or_default() += 1;
         }
     }
     Report {

@@ -1,14 +1,149 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! The collector: the only part of kensa that talks to AWS.
+//!
+//! It makes read-only calls (List/Get/Describe, plus
+//! `iam:GenerateCredentialReport`, which only asks IAM to build a report)
+//! and writes what it read into a [`Snapshot`]. Collection never fails as a
+//! whole: each call that fails becomes a [`CallError`] in the part of the
+//! snapshot it left empty, and in [`Snapshot::errors`].
+
+mod call;
+mod clients;
+mod iam;
+mod progress;
+mod regions;
+
+use chrono::Utc;
+use futures::join;
+use kensa_snapshot::{CallError, Collected, Snapshot};
+
+use crate::call::Caller;
+use crate::clients::Clients;
+use crate::progress::Progress;
+
+pub use crate::clients::load_sdk_config;
+
+/// How to reach AWS and how hard to push it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollectOptions {
+    /// A profile from the AWS config files; `None`: `AWS_PROFILE` or `default`.
+    pub profile: Option<String>,
+    /// Regions to audit; empty: every region the account has enabled.
+    pub regions: Vec<String>,
+    /// Any AWS-compatible endpoint (LocalStack, moto) instead of AWS's own.
+    pub endpoint_url: Option<String>,
+    /// At most this many AWS calls at once; IAM throttles large bursts.
+    pub max_in_flight: usize,
+    /// Attempts per call, retries included, on throttling and transient errors.
+    pub max_attempts: u32,
+    /// Show a progress spinner on stderr (the caller knows whether it is a terminal).
+    pub progress: bool,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+impl Default for CollectOptions {
+    fn default() -> Self {
+        CollectOptions {
+            profile: None,
+            regions: Vec::new(),
+            endpoint_url: None,
+            max_in_flight: 16,
+            max_attempts: 8,
+            progress: false,
+        }
     }
+}
+
+/// Reads the account as configured by `opts` and the environment.
+pub async fn collect(opts: &CollectOptions) -> Snapshot {
+    let sdk = load_sdk_config(opts).await;
+    collect_with_config(&sdk, opts).await
+}
+
+/// Reads the account through an already built SDK configuration (tests use
+/// it to put a fake HTTP client in place of AWS). Of `opts`, only
+/// `regions`, `max_in_flight` and `progress` apply; the rest is in `sdk`.
+pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOptions) -> Snapshot {
+    let mut snapshot = Snapshot::new(env!("CARGO_PKG_VERSION"), Utc::now());
+    let clients = Clients::new(sdk);
+    let caller = Caller::new(opts.max_in_flight, Progress::new(opts.progress));
+
+    caller.progress().phase("account and regions");
+    let (account, enabled_regions, iam) = join!(
+        regions::account(&caller, &clients),
+        regions::enabled_regions(&caller, &clients),
+        iam::collect(&caller, &clients),
+    );
+    snapshot.account = account.into();
+    snapshot.audited_regions = regions::audited_regions(
+        &opts.regions,
+        enabled_regions.as_ref().ok(),
+        &clients.home_region,
+    );
+    snapshot.enabled_regions = enabled_regions.into();
+    snapshot.iam = iam;
+    snapshot.errors = errors_in(&snapshot);
+
+    caller.progress().finish();
+    tracing::info!(errors = snapshot.errors.len(), "collection finished");
+    snapshot
+}
+
+/// Every error recorded anywhere in the snapshot, once each, in a stable
+/// order so that two collections of the same account compare equal.
+///
+/// Gathering them from the snapshot, rather than as calls fail, keeps the
+/// list and the [`Collected`] values from ever disagreeing, and leaves out
+/// the `NoSuchEntity` answers that are data rather than failures.
+fn errors_in(snapshot: &Snapshot) -> Vec<CallError> {
+    fn push<T>(errors: &mut Vec<CallError>, collected: &Collected<T>) {
+        if let Some(error) = collected.error() {
+            errors.push(error.clone());
+        }
+    }
+
+    let mut errors = Vec::new();
+    let iam = &snapshot.iam;
+    push(&mut errors, &snapshot.account);
+    push(&mut errors, &snapshot.enabled_regions);
+    push(&mut errors, &iam.users);
+    for user in iam.users.value().into_iter().flatten() {
+        push(&mut errors, &user.login_profile);
+        push(&mut errors, &user.access_keys);
+        push(&mut errors, &user.mfa_devices);
+        for key in user.access_keys.value().into_iter().flatten() {
+            push(&mut errors, &key.last_used);
+        }
+    }
+    push(&mut errors, &iam.groups);
+    push(&mut errors, &iam.roles);
+    push(&mut errors, &iam.policies);
+    for policy in iam.policies.value().into_iter().flatten() {
+        push(&mut errors, &policy.document);
+    }
+    push(&mut errors, &iam.password_policy);
+    push(&mut errors, &iam.credential_report);
+    push(&mut errors, &iam.account_summary);
+    push(&mut errors, &iam.virtual_mfa_devices);
+
+    errors.sort_by(|a, b| {
+        (
+            &a.service,
+            &a.operation,
+            &a.region,
+            &a.resource,
+            &a.code,
+            &a.message,
+        )
+            .cmp(&(
+                &b.service,
+                &b.operation,
+                &b.region,
+                &b.resource,
+                &b.code,
+                &b.message,
+            ))
+    });
+    // A failed GetAccountAuthorizationDetails empties users, groups, roles
+    // and policies alike; it is still one failed call.
+    errors.dedup();
+    errors
 }

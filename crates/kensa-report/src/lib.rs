@@ -6,4 +6,4 @@ mod text;
 
 pub use json::render_json;
 pub use kensa_checks::Report;
-pub use text::{render_text, TextOptions};
+pub use text::{TextOptions, render_text};

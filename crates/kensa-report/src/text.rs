@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use kensa_checks::registry;
-use kensa_checks::requirements::{requirement, SECTIONS};
+use kensa_checks::requirements::{SECTIONS, requirement};
 use kensa_checks::{Finding, Lang, Report, Source, Status};
 use owo_colors::OwoColorize;
 
@@ -16,10 +16,13 @@ pub struct TextOptions {
 }
 
 fn status_label(status: Status, color: bool) -> String {
-    let label = format!("{:<6}", match status {
-        Status::NotApplicable => "N/A",
-        other => other.as_str(),
-    });
+    let label = format!(
+        "{:<6}",
+        match status {
+            Status::NotApplicable => "N/A",
+            other => other.as_str(),
+        }
+    );
     if !color {
         return label;
     }
@@ -35,21 +38,49 @@ fn status_label(status: Status, color: bool) -> String {
 /// The terminal report: grouped by the sheet's sections and requirements,
 /// problems first within each check, passes counted unless `verbose`.
 pub fn render_text(report: &Report, options: TextOptions, out: &mut dyn Write) -> io::Result<()> {
-    let TextOptions { lang, color, verbose } = options;
+    let TextOptions {
+        lang,
+        color,
+        verbose,
+    } = options;
     let ja = lang == Lang::Ja;
-    let heading = |s: &str| if color { s.bold().to_string() } else { s.to_owned() };
+    let heading = |s: &str| {
+        if color {
+            s.bold().to_string()
+        } else {
+            s.to_owned()
+        }
+    };
 
-    let account = report.account_id.as_deref().unwrap_or(if ja { "不明" } else { "unknown" });
+    let account = report
+        .account_id
+        .as_deref()
+        .unwrap_or(if ja { "不明" } else { "unknown" });
     let collected = report.collected_at.format("%Y-%m-%d %H:%M UTC");
     let source = match &report.source {
         Source::Live => (if ja { "ライブ" } else { "live" }).to_owned(),
-        Source::Snapshot { path } => format!("{} {path}", if ja { "スナップショット" } else { "snapshot" }),
+        Source::Snapshot { path } => format!(
+            "{} {path}",
+            if ja {
+                "スナップショット"
+            } else {
+                "snapshot"
+            }
+        ),
     };
     if ja {
-        writeln!(out, "kensa {} — アカウント {account} — 収集 {collected} — {source}", report.kensa_version)?;
+        writeln!(
+            out,
+            "kensa {} — アカウント {account} — 収集 {collected} — {source}",
+            report.kensa_version
+        )?;
         writeln!(out, "リージョン: {}", report.regions.join(", "))?;
     } else {
-        writeln!(out, "kensa {} — account {account} — collected {collected} — {source}", report.kensa_version)?;
+        writeln!(
+            out,
+            "kensa {} — account {account} — collected {collected} — {source}",
+            report.kensa_version
+        )?;
         writeln!(out, "regions: {}", report.regions.join(", "))?;
     }
 
@@ -69,10 +100,17 @@ pub fn render_text(report: &Report, options: TextOptions, out: &mut dyn Write) -
             continue;
         }
         requirement_ids.sort_by_key(|id| {
-            id.split('-').nth(1).and_then(|n| n.parse::<u32>().ok()).unwrap_or(u32::MAX)
+            id.split('-')
+                .nth(1)
+                .and_then(|n| n.parse::<u32>().ok())
+                .unwrap_or(u32::MAX)
         });
         writeln!(out)?;
-        writeln!(out, "{}", heading(&format!("== {} ==", section.title.get(lang))))?;
+        writeln!(
+            out,
+            "{}",
+            heading(&format!("== {} ==", section.title.get(lang)))
+        )?;
         for id in requirement_ids {
             let title = requirement(id).map(|r| r.title.get(lang)).unwrap_or("");
             writeln!(out, "{}", heading(&format!("{id}  {title}")))?;
@@ -85,23 +123,37 @@ pub fn render_text(report: &Report, options: TextOptions, out: &mut dyn Write) -
                 }
             }
             for check_id in check_ids {
-                let mut of_check: Vec<&&Finding> = findings.iter().filter(|f| f.check_id == check_id).collect();
+                let mut of_check: Vec<&&Finding> =
+                    findings.iter().filter(|f| f.check_id == check_id).collect();
                 of_check.sort_by_key(|f| f.status);
                 let passes = of_check.iter().filter(|f| f.status == Status::Pass).count();
                 for f in &of_check {
                     if f.status == Status::Pass && !verbose && passes > 1 {
                         continue;
                     }
-                    writeln!(out, "  {} {:<38} {}", status_label(f.status, color), check_id, f.message.get(lang))?;
+                    writeln!(
+                        out,
+                        "  {} {:<38} {}",
+                        status_label(f.status, color),
+                        check_id,
+                        f.message.get(lang)
+                    )?;
                 }
                 if passes > 1 && !verbose {
-                    let title = registry::find(check_id).map(|c| c.meta.title.get(lang)).unwrap_or("");
+                    let title = registry::find(check_id)
+                        .map(|c| c.meta.title.get(lang))
+                        .unwrap_or("");
                     let line = if ja {
                         format!("{passes} 件のリソースが適合: {title}")
                     } else {
                         format!("{passes} resources pass: {title}")
                     };
-                    writeln!(out, "  {} {:<38} {line}", status_label(Status::Pass, color), check_id)?;
+                    writeln!(
+                        out,
+                        "  {} {:<38} {line}",
+                        status_label(Status::Pass, color),
+                        check_id
+                    )?;
                 }
             }
         }
@@ -110,7 +162,15 @@ pub fn render_text(report: &Report, options: TextOptions, out: &mut dyn Write) -
     if !report.collection_errors.is_empty() {
         writeln!(out)?;
         let n = report.collection_errors.len();
-        writeln!(out, "{}", heading(&if ja { format!("収集エラー ({n} 件)") } else { format!("Collection errors ({n})") }))?;
+        writeln!(
+            out,
+            "{}",
+            heading(&if ja {
+                format!("収集エラー ({n} 件)")
+            } else {
+                format!("Collection errors ({n})")
+            })
+        )?;
         for e in &report.collection_errors {
             writeln!(out, "  {e}")?;
         }
@@ -123,9 +183,23 @@ pub fn render_text(report: &Report, options: TextOptions, out: &mut dyn Write) -
         .map(|st| format!("{} {}", s.count(*st), status_label(*st, color).trim_end()))
         .collect();
     if ja {
-        writeln!(out, "{} チェック {} 件、結果 {} 件: {}", heading("概要:"), s.checks, s.findings, counts.join(", "))?;
+        writeln!(
+            out,
+            "{} チェック {} 件、結果 {} 件: {}",
+            heading("概要:"),
+            s.checks,
+            s.findings,
+            counts.join(", ")
+        )?;
     } else {
-        writeln!(out, "{} {} checks, {} findings: {}", heading("Summary:"), s.checks, s.findings, counts.join(", "))?;
+        writeln!(
+            out,
+            "{} {} checks, {} findings: {}",
+            heading("Summary:"),
+            s.checks,
+            s.findings,
+            counts.join(", ")
+        )?;
     }
     Ok(())
 }

@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use kensa_checks::{evaluate, Config, Lang, Report, Selection, Source, Status};
-use kensa_report::{render_json, render_text, TextOptions};
+use kensa_checks::{Config, Lang, Report, Selection, Source, Status, evaluate};
+use kensa_report::{TextOptions, render_json, render_text};
 
 fn demo_report() -> Report {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/demo-account.json");
@@ -20,8 +20,17 @@ fn demo_report() -> Report {
 
 fn text(report: &Report, lang: Lang, verbose: bool) -> String {
     let mut out = Vec::new();
-    render_text(report, TextOptions { lang, color: false, verbose }, &mut out).unwrap();
-    String::from_utf8(out).unwrap()
+    render_text(
+        report,
+        TextOptions {
+            lang,
+            color: false,
+            verbose,
+        },
+        &mut out,
+    )
+    .expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("the text report is UTF-8")
 }
 
 #[test]
@@ -54,7 +63,10 @@ fn text_japanese() {
 fn text_verbose_lists_every_pass() {
     let report = demo_report();
     let out = text(&report, Lang::En, true);
-    let lines = out.lines().filter(|l| l.trim_start().starts_with("PASS")).count();
+    let lines = out
+        .lines()
+        .filter(|l| l.trim_start().starts_with("PASS"))
+        .count();
     assert_eq!(lines, report.summary.count(Status::Pass));
 }
 
@@ -66,11 +78,22 @@ fn json() {
     // The documented schema: every finding has these fields.
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     for f in value["findings"].as_array().unwrap() {
-        for field in ["check_id", "requirements", "status", "severity", "resource", "message", "evidence"] {
+        for field in [
+            "check_id",
+            "requirements",
+            "status",
+            "severity",
+            "resource",
+            "message",
+            "evidence",
+        ] {
             assert!(f.get(field).is_some(), "finding without {field}: {f}");
         }
         for field in ["type", "id", "arn", "name", "region"] {
-            assert!(f["resource"].get(field).is_some(), "resource without {field}: {f}");
+            assert!(
+                f["resource"].get(field).is_some(),
+                "resource without {field}: {f}"
+            );
         }
         assert!(f["message"]["en"].is_string() && f["message"]["ja"].is_string());
     }

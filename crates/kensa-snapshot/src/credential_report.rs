@@ -178,6 +178,9 @@ alice,arn:aws:iam::123456789012:user/alice,2021-03-04T05:06:07+00:00,true,no_inf
     #[test]
     fn missing_required_column_is_an_error() {
         let err = CredentialReport::parse_csv(Utc::now(), "user,arn\nbob,x\n").unwrap_err();
-        assert_eq!(err.to_string(), "credential report line 1: no column `mfa_active`");
+        assert_eq!(
+            err.to_string(),
+            "credential report line 1: no column `mfa_active`"
+        );
     }
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::{Snapshot, SCHEMA_VERSION};
+use crate::{SCHEMA_VERSION, Snapshot};
 
 /// Why a snapshot could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -25,7 +25,9 @@ pub enum SnapshotError {
         found: u32,
         supported: u32,
     },
-    #[error("{path}: snapshot schema version {found} is not supported (this kensa reads {supported})")]
+    #[error(
+        "{path}: snapshot schema version {found} is not supported (this kensa reads {supported})"
+    )]
     Unsupported {
         path: PathBuf,
         found: u32,
@@ -55,10 +57,12 @@ pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
 /// Reads a snapshot from any reader; `path` only names it in errors.
 pub fn load_from_reader(path: &Path, mut reader: impl Read) -> Result<Snapshot, SnapshotError> {
     let mut text = Vec::new();
-    reader.read_to_end(&mut text).map_err(|source| SnapshotError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
+    reader
+        .read_to_end(&mut text)
+        .map_err(|source| SnapshotError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
     let malformed = |message: String| SnapshotError::Malformed {
         path: path.to_owned(),
         message,
@@ -70,7 +74,8 @@ pub fn load_from_reader(path: &Path, mut reader: impl Read) -> Result<Snapshot, 
     struct VersionProbe {
         schema_version: Option<u32>,
     }
-    let probe: VersionProbe = serde_json::from_slice(&text).map_err(|e| malformed(e.to_string()))?;
+    let probe: VersionProbe =
+        serde_json::from_slice(&text).map_err(|e| malformed(e.to_string()))?;
     let found = probe
         .schema_version
         .ok_or_else(|| malformed("no `schema_version` field".to_owned()))?;
@@ -206,15 +211,24 @@ mod tests {
             ),
             "{message}"
         );
-        assert!(message.contains("invalid type: string \"fourteen\""), "{message}");
+        assert!(
+            message.contains("invalid type: string \"fourteen\""),
+            "{message}"
+        );
     }
 
     #[test]
     fn not_json_and_missing_version_are_refused() {
         let err = load_from_reader(Path::new("x.json"), &b"not json"[..]).unwrap_err();
-        assert!(err.to_string().starts_with("x.json: not a kensa snapshot: expected"));
+        assert!(
+            err.to_string()
+                .starts_with("x.json: not a kensa snapshot: expected")
+        );
         let err = load_from_reader(Path::new("x.json"), &b"{}"[..]).unwrap_err();
-        assert_eq!(err.to_string(), "x.json: not a kensa snapshot: no `schema_version` field");
+        assert_eq!(
+            err.to_string(),
+            "x.json: not a kensa snapshot: no `schema_version` field"
+        );
     }
 
     #[test]

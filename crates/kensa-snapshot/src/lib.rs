@@ -20,7 +20,7 @@ pub use iam::{
     AccessKey, AccessKeyLastUsed, AttachedPolicy, Group, Iam, InlinePolicy, LoginProfile,
     ManagedPolicy, MfaDevice, PasswordPolicy, Role, User, VirtualMfaDevice,
 };
-pub use io::{load, load_from_reader, save, SnapshotError};
+pub use io::{SnapshotError, load, load_from_reader, save};
 
 /// The snapshot format version this build reads and writes.
 ///

@@ -8,12 +8,12 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kensa_checks::config::DEFAULT_CONFIG_TOML;
-use kensa_checks::{docs, registry, Config, Lang, Report, Selection, Source};
+use kensa_checks::{Config, Lang, Report, Selection, Source, docs, registry};
 use kensa_collect::CollectOptions;
-use kensa_report::{render_json, render_text, TextOptions};
+use kensa_report::{TextOptions, render_json, render_text};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -85,6 +85,9 @@ struct AwsArgs {
     /// Most AWS calls in flight at once
     #[arg(long, default_value_t = 16, value_name = "N")]
     max_in_flight: usize,
+    /// Attempts per AWS call, retries on throttling included
+    #[arg(long, env = "AWS_MAX_ATTEMPTS", default_value_t = 8, value_name = "N")]
+    max_attempts: u32,
 }
 
 #[derive(Debug, Args)]
@@ -165,7 +168,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 None => registry::CHECKS.to_vec(),
             };
             if checks.is_empty() {
-                bail!("no check serves requirement {}", requirement.unwrap_or_default());
+                bail!(
+                    "no check serves requirement {}",
+                    requirement.unwrap_or_default()
+                );
             }
             for c in checks {
                 let m = &c.meta;
@@ -214,13 +220,16 @@ fn collect_live(aws: &AwsArgs) -> Result<kensa_snapshot::Snapshot> {
     if aws.max_in_flight == 0 {
         bail!("--max-in-flight must be at least 1");
     }
+    if aws.max_attempts == 0 {
+        bail!("--max-attempts must be at least 1");
+    }
     let options = CollectOptions {
         profile: aws.profile.clone(),
         regions: aws.regions.clone(),
         endpoint_url: aws.endpoint_url.clone(),
         max_in_flight: aws.max_in_flight,
+        max_attempts: aws.max_attempts,
         progress: io::stderr().is_terminal(),
-        ..CollectOptions::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

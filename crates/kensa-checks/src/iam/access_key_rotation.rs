@@ -4,7 +4,9 @@ use kensa_snapshot::AccessKey;
 use serde_json::json;
 
 use super::user_resource;
-use crate::{redact_key_id, text, Check, CheckMeta, Context, Finding, Resource, Severity, StaticText, Status};
+use crate::{
+    Check, CheckMeta, Context, Finding, Resource, Severity, StaticText, Status, redact_key_id, text,
+};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -60,7 +62,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 ctx.account_resource("AWS::::Account", "IAM users"),
                 m,
                 "iam:GetAccountAuthorizationDetails",
-            )]
+            )];
         }
     };
     let max = ctx.config.iam.access_key_max_age_days;
@@ -124,16 +126,27 @@ mod tests {
         users(
             &mut s,
             vec![
-                with_key(with_key(user("app"), "AKIAOLDKEY0000000001", 91, Some(1)), "AKIANEWKEY0000000002", 5, Some(1)),
+                with_key(
+                    with_key(user("app"), "AKIAOLDKEY0000000001", 91, Some(1)),
+                    "AKIANEWKEY0000000002",
+                    5,
+                    Some(1),
+                ),
                 old_inactive,
             ],
         );
         let findings = run_check(&CHECK, &s);
         assert_eq!(
             verdicts(&findings),
-            vec![("app/AKIA************0001".into(), Status::Fail), ("app/AKIA************0002".into(), Status::Pass)]
+            vec![
+                ("app/AKIA************0001".into(), Status::Fail),
+                ("app/AKIA************0002".into(), Status::Pass)
+            ]
         );
-        assert_eq!(findings[0].message.en, "Access key AKIA************0001 of app is 91 days old (rotate within 90)");
+        assert_eq!(
+            findings[0].message.en,
+            "Access key AKIA************0001 of app is 91 days old (rotate within 90)"
+        );
         let json = serde_json::to_string(&findings).unwrap();
         assert!(!json.contains("AKIAOLDKEY0000000001"));
     }

@@ -4,7 +4,9 @@ use serde_json::json;
 
 use super::access_key_rotation::key_resource;
 use super::user_resource;
-use crate::{redact_key_id, text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use crate::{
+    Check, CheckMeta, Context, Finding, Severity, StaticText, Status, redact_key_id, text,
+};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -45,7 +47,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 ctx.account_resource("AWS::::Account", "IAM users"),
                 m,
                 "iam:GetAccountAuthorizationDetails",
-            )]
+            )];
         }
     };
     let limit = ctx.config.iam.access_key_unused_days;
@@ -63,7 +65,11 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             let last_used = match key.last_used.get() {
                 Ok(l) => l,
                 Err(m) => {
-                    findings.push(meta.missing(key_resource(user, key), m, "iam:GetAccessKeyLastUsed"));
+                    findings.push(meta.missing(
+                        key_resource(user, key),
+                        m,
+                        "iam:GetAccessKeyLastUsed",
+                    ));
                     continue;
                 }
             };
@@ -83,10 +89,15 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                             "{user_name} のアクセスキー {key_id} は {idle} 日間使われていません (上限 {limit} 日)"
                         ), evidence)
                     } else {
-                        meta.finding(Status::Pass, key_resource(user, key), text!(
-                            "Access key {key_id} of {user_name} was used {idle} day(s) ago",
-                            "{user_name} のアクセスキー {key_id} は {idle} 日前に使われています"
-                        ), evidence)
+                        meta.finding(
+                            Status::Pass,
+                            key_resource(user, key),
+                            text!(
+                                "Access key {key_id} of {user_name} was used {idle} day(s) ago",
+                                "{user_name} のアクセスキー {key_id} は {idle} 日前に使われています"
+                            ),
+                            evidence,
+                        )
                     }
                 }
                 None => {

@@ -1,10 +1,10 @@
 //! IAM-2: Administrators has at least the configured number of members.
 
 use kensa_snapshot::User;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::{group_resource, missing_group_resource};
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -84,7 +84,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 missing_group_resource(name),
                 m,
                 "iam:GetAccountAuthorizationDetails",
-            )]
+            )];
         }
     };
     let Some(group) = groups.iter().find(|g| &g.name == name) else {
@@ -101,7 +101,11 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let users = match ctx.snapshot.iam.users.get() {
         Ok(u) => u,
         Err(m) => {
-            return vec![meta.missing(group_resource(group), m, "iam:GetAccountAuthorizationDetails")]
+            return vec![meta.missing(
+                group_resource(group),
+                m,
+                "iam:GetAccountAuthorizationDetails",
+            )];
         }
     };
     let members: Vec<&User> = users.iter().filter(|u| u.groups.contains(name)).collect();
@@ -146,23 +150,35 @@ mod tests {
         s.iam.groups = Collected::Value(vec![group("Administrators", &["AdministratorAccess"])]);
         users(
             &mut s,
-            vec![in_groups(console(user("alice")), &["Administrators"]), user("bob")],
+            vec![
+                in_groups(console(user("alice")), &["Administrators"]),
+                user("bob"),
+            ],
         );
         let f = &run_check(&CHECK, &s)[0];
         assert_eq!(f.status, Status::Fail);
         assert_eq!(f.evidence["members"][0]["user"], "alice");
-        assert_eq!(f.message.en, "Group Administrators has 1 member(s); at least 2 are required");
+        assert_eq!(
+            f.message.en,
+            "Group Administrators has 1 member(s); at least 2 are required"
+        );
 
         users(
             &mut s,
             vec![
                 in_groups(user("alice"), &["Administrators"]),
-                in_groups(with_key(user("carol"), "AKIAEXAMPLEKEY000001", 10, Some(1)), &["Administrators"]),
+                in_groups(
+                    with_key(user("carol"), "AKIAEXAMPLEKEY000001", 10, Some(1)),
+                    &["Administrators"],
+                ),
             ],
         );
         let f = &run_check(&CHECK, &s)[0];
         assert_eq!(f.status, Status::Pass);
-        assert_eq!(f.evidence["members"][1]["access_keys"][0]["access_key_id"], "AKIA************0001");
+        assert_eq!(
+            f.evidence["members"][1]["access_keys"][0]["access_key_id"],
+            "AKIA************0001"
+        );
     }
 
     #[test]
@@ -180,6 +196,10 @@ mod tests {
         s.iam.users = Collected::NotCollected;
         let f = &run_check(&CHECK, &s)[0];
         assert_eq!(f.status, Status::Error);
-        assert!(f.message.en.contains("iam:GetAccountAuthorizationDetails was not collected"));
+        assert!(
+            f.message
+                .en
+                .contains("iam:GetAccountAuthorizationDetails was not collected")
+        );
     }
 }

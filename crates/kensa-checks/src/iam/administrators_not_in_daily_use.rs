@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::{group_resource, missing_group_resource};
 use crate::iam::administrators_members::last_activity;
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -48,7 +48,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 missing_group_resource(name),
                 m,
                 "iam:GetAccountAuthorizationDetails",
-            )]
+            )];
         }
     };
     let Some(group) = groups.iter().find(|g| &g.name == name) else {

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{has_console_password, user_resource};
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -48,7 +48,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 ctx.account_resource("AWS::::Account", "IAM users"),
                 m,
                 "iam:GetAccountAuthorizationDetails",
-            )]
+            )];
         }
     };
     let mut findings = Vec::new();
@@ -66,7 +66,10 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             (_, Ok(true)) => findings.push(meta.finding(
                 Status::Pass,
                 user_resource(user),
-                text!("User {name} has an MFA device", "ユーザー {name} は MFA デバイスを持っています"),
+                text!(
+                    "User {name} has an MFA device",
+                    "ユーザー {name} は MFA デバイスを持っています"
+                ),
                 evidence,
             )),
             (Ok(true), Ok(false)) => findings.push(meta.finding(
@@ -78,8 +81,12 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 ),
                 evidence,
             )),
-            (Err(m), _) => findings.push(meta.missing(user_resource(user), m, "iam:GetLoginProfile")),
-            (_, Err(m)) => findings.push(meta.missing(user_resource(user), m, "iam:ListMFADevices")),
+            (Err(m), _) => {
+                findings.push(meta.missing(user_resource(user), m, "iam:GetLoginProfile"))
+            }
+            (_, Err(m)) => {
+                findings.push(meta.missing(user_resource(user), m, "iam:ListMFADevices"))
+            }
         }
     }
     if findings.is_empty() {
@@ -109,7 +116,12 @@ mod tests {
         unknown.mfa_devices = Collected::Error(denied("ListMFADevices", Some("erin")));
         users(
             &mut s,
-            vec![console(user("alice")), with_mfa(console(user("bob"))), user("batch"), unknown],
+            vec![
+                console(user("alice")),
+                with_mfa(console(user("bob"))),
+                user("batch"),
+                unknown,
+            ],
         );
         let findings = run_check(&CHECK, &s);
         assert_eq!(

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::{has_console_password, user_resource};
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -52,7 +52,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 ctx.account_resource("AWS::::Account", "IAM users"),
                 m,
                 "iam:GetAccountAuthorizationDetails",
-            )]
+            )];
         }
     };
     users
@@ -121,11 +121,15 @@ mod tests {
             document: "{}".into(),
         });
         let mut api = user("batch");
-        api.attached_policies.push(attached("AmazonS3ReadOnlyAccess"));
+        api.attached_policies
+            .push(attached("AmazonS3ReadOnlyAccess"));
         let mut unknown = user("carol");
         unknown.attached_policies.push(attached("ReadOnlyAccess"));
         unknown.login_profile = Collected::Error(denied("GetLoginProfile", Some("carol")));
-        users(&mut s, vec![console_with_inline, api, unknown, console(user("dave"))]);
+        users(
+            &mut s,
+            vec![console_with_inline, api, unknown, console(user("dave"))],
+        );
         let findings = run_check(&CHECK, &s);
         assert_eq!(
             verdicts(&findings),

@@ -2,12 +2,12 @@
 
 use globset::Glob;
 use kensa_snapshot::{Group, ManagedPolicy, Missing};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::group_resource;
 use crate::config::Duty;
 use crate::policy::{self, Statement};
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -107,7 +107,9 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         Err(m) => return vec![meta.missing(account(), m, "iam:GetAccountAuthorizationDetails")],
     };
     let config = &ctx.config.iam.groups;
-    let apps = Glob::new(&config.apps.name).map(|g| g.compile_matcher()).ok();
+    let apps = Glob::new(&config.apps.name)
+        .map(|g| g.compile_matcher())
+        .ok();
 
     let mut findings = Vec::new();
     for group in groups {
@@ -165,7 +167,9 @@ fn judge(ctx: &Context<'_>, group: &Group, duty: Duty, managed: &[ManagedPolicy]
         .filter_map(|p| {
             p.unreadable.map(|m| match m {
                 Missing::Failed(e) => json!({ "policy": p.label, "failed_call": e }),
-                Missing::NotCollected => json!({ "policy": p.label, "not_collected": "iam:GetPolicyVersion" }),
+                Missing::NotCollected => {
+                    json!({ "policy": p.label, "not_collected": "iam:GetPolicyVersion" })
+                }
             })
         })
         .collect();
@@ -185,7 +189,12 @@ fn judge(ctx: &Context<'_>, group: &Group, duty: Duty, managed: &[ManagedPolicy]
             .filter_map(|g| g["action"].as_str())
             .collect();
         let count = actions.len();
-        let first = actions.iter().take(3).copied().collect::<Vec<_>>().join(", ");
+        let first = actions
+            .iter()
+            .take(3)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
         return meta.finding(
             Status::Fail,
             group_resource(group),
@@ -236,7 +245,8 @@ mod tests {
         }
     }
 
-    const ADMIN: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    const ADMIN: &str =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
     const IAM_FULL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","organizations:DescribeAccount"],"Resource":"*"}]}"#;
     const POWER_USER: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":["iam:*","organizations:*","account:*"],"Resource":"*"},{"Effect":"Allow","Action":["iam:CreateServiceLinkedRole","iam:ListRoles"],"Resource":"*"}]}"#;
     const READ_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:Get*","iam:List*","ec2:Describe*"],"Resource":"*"}]}"#;
@@ -275,12 +285,19 @@ mod tests {
             ]
         );
         let infra = &findings[0];
-        assert_eq!(infra.evidence["granted_excluded_actions"][0]["action"], "iam:CreateUser");
+        assert_eq!(
+            infra.evidence["granted_excluded_actions"][0]["action"],
+            "iam:CreateUser"
+        );
         assert_eq!(
             infra.evidence["granted_excluded_actions"][0]["policy"],
             "arn:aws:iam::aws:policy/IAMFullAccess"
         );
-        assert!(infra.message.en.contains("e.g. iam:CreateUser"), "{}", infra.message.en);
+        assert!(
+            infra.message.en.contains("e.g. iam:CreateUser"),
+            "{}",
+            infra.message.en
+        );
     }
 
     #[test]
@@ -294,7 +311,10 @@ mod tests {
             .iter()
             .map(|g| g["action"].as_str().unwrap())
             .collect();
-        assert!(!granted.iter().any(|a| a.starts_with("iam:")), "{granted:?}");
+        assert!(
+            !granted.iter().any(|a| a.starts_with("iam:")),
+            "{granted:?}"
+        );
         assert!(granted.contains(&"cloudtrail:StopLogging"));
     }
 
@@ -312,21 +332,34 @@ mod tests {
     #[test]
     fn unreadable_or_malformed_documents_are_errors_not_passes() {
         let mut g = group("Operators", &["ReadOnlyAccess", "CustomerOps"]);
-        g.inline_policies.push(InlinePolicy { name: "broken".into(), document: "{not json".into() });
+        g.inline_policies.push(InlinePolicy {
+            name: "broken".into(),
+            document: "{not json".into(),
+        });
         let s = account_with(vec![g]);
         let f = &run_check(&CHECK, &s)[0];
         assert_eq!(f.status, Status::Error);
-        assert_eq!(f.evidence["malformed_policies"][0]["policy"], "broken (inline)");
+        assert_eq!(
+            f.evidence["malformed_policies"][0]["policy"],
+            "broken (inline)"
+        );
         assert_eq!(
             f.evidence["unreadable_policies"][0]["policy"],
             "arn:aws:iam::123456789012:policy/CustomerOps"
         );
-        assert!(f.message.en.contains("2 policy document(s)"), "{}", f.message.en);
+        assert!(
+            f.message.en.contains("2 policy document(s)"),
+            "{}",
+            f.message.en
+        );
     }
 
     #[test]
     fn a_grant_is_a_fail_even_when_another_document_is_unreadable() {
-        let s = account_with(vec![group("Operators", &["AdministratorAccess", "CustomerOps"])]);
+        let s = account_with(vec![group(
+            "Operators",
+            &["AdministratorAccess", "CustomerOps"],
+        )]);
         assert_eq!(run_check(&CHECK, &s)[0].status, Status::Fail);
     }
 }

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::{group_resource, missing_group_resource};
 use crate::config::Duty;
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -50,7 +50,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 ctx.account_resource("AWS::::Account", "IAM groups"),
                 missing,
                 "iam:GetAccountAuthorizationDetails",
-            )]
+            )];
         }
     };
     let mut findings = Vec::new();
@@ -130,10 +130,16 @@ mod tests {
     fn every_duty_is_checked_and_apps_found_by_pattern() {
         let mut s = snapshot();
         s.iam.groups = Collected::Value(
-            ["Administrators", "InfraAdmins", "SecurityAdmins", "BillingApps", "PortalApps"]
-                .iter()
-                .map(|n| group(n, &[]))
-                .collect(),
+            [
+                "Administrators",
+                "InfraAdmins",
+                "SecurityAdmins",
+                "BillingApps",
+                "PortalApps",
+            ]
+            .iter()
+            .map(|n| group(n, &[]))
+            .collect(),
         );
         let v = verdicts(&run_check(&CHECK, &s));
         assert_eq!(
@@ -174,7 +180,17 @@ mod tests {
         let findings = run_check(&CHECK, &s);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].status, Status::Error);
-        assert!(findings[0].message.en.contains("iam:GetAccountAuthorizationDetails failed (AccessDenied"));
-        assert!(findings[0].message.ja.contains("iam:GetAccountAuthorizationDetails が失敗しました"));
+        assert!(
+            findings[0]
+                .message
+                .en
+                .contains("iam:GetAccountAuthorizationDetails failed (AccessDenied")
+        );
+        assert!(
+            findings[0]
+                .message
+                .ja
+                .contains("iam:GetAccountAuthorizationDetails が失敗しました")
+        );
     }
 }

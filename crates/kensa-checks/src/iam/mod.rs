@@ -18,7 +18,7 @@ pub mod user_in_group;
 
 use kensa_snapshot::{Group, Missing, User};
 
-use crate::{Resource, GLOBAL_REGION};
+use crate::{GLOBAL_REGION, Resource};
 
 pub(crate) fn user_resource(user: &User) -> Resource {
     Resource {
@@ -200,7 +200,12 @@ pub(crate) mod fixtures {
         for f in &findings {
             assert_eq!(f.check_id, check.meta.id);
             assert!(!f.message.en.is_empty() && !f.message.ja.is_empty());
-            assert!(f.evidence.is_object(), "{}: evidence {}", f.check_id, f.evidence);
+            assert!(
+                f.evidence.is_object(),
+                "{}: evidence {}",
+                f.check_id,
+                f.evidence
+            );
         }
         findings
     }

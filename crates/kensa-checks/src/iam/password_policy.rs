@@ -5,7 +5,7 @@ use kensa_snapshot::PasswordPolicy;
 use serde_json::json;
 
 use crate::config::PasswordPolicyConfig;
-use crate::{text, Check, CheckMeta, Context, Finding, Lang, Severity, StaticText, Status, Text};
+use crate::{Check, CheckMeta, Context, Finding, Lang, Severity, StaticText, Status, Text, text};
 
 /// The items of the sheet's password policy table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +24,11 @@ enum Item {
 /// What the item requires (from config) and what the account has, as text
 /// for people and JSON for evidence. `None` from the account side means the
 /// account has no password policy at all: AWS's defaults apply.
-fn judge(item: Item, want: &PasswordPolicyConfig, have: Option<&PasswordPolicy>) -> (bool, serde_json::Value, serde_json::Value) {
+fn judge(
+    item: Item,
+    want: &PasswordPolicyConfig,
+    have: Option<&PasswordPolicy>,
+) -> (bool, serde_json::Value, serde_json::Value) {
     // AWS's behaviour with no policy: length 8 (shown as the documented
     // minimum 6 accepted by the API), no character classes, no expiry,
     // no reuse prevention, users may change their own password.
@@ -32,27 +36,51 @@ fn judge(item: Item, want: &PasswordPolicyConfig, have: Option<&PasswordPolicy>)
     match item {
         Item::MinimumLength => {
             let got = have.and_then(|p| p.minimum_password_length);
-            (got.is_some_and(|n| n >= want.minimum_length), json!(want.minimum_length), json!(got))
+            (
+                got.is_some_and(|n| n >= want.minimum_length),
+                json!(want.minimum_length),
+                json!(got),
+            )
         }
         Item::Uppercase => {
             let got = flag(|p| p.require_uppercase_characters);
-            (got || !want.require_uppercase, json!(want.require_uppercase), json!(got))
+            (
+                got || !want.require_uppercase,
+                json!(want.require_uppercase),
+                json!(got),
+            )
         }
         Item::Lowercase => {
             let got = flag(|p| p.require_lowercase_characters);
-            (got || !want.require_lowercase, json!(want.require_lowercase), json!(got))
+            (
+                got || !want.require_lowercase,
+                json!(want.require_lowercase),
+                json!(got),
+            )
         }
         Item::Numbers => {
             let got = flag(|p| p.require_numbers);
-            (got || !want.require_numbers, json!(want.require_numbers), json!(got))
+            (
+                got || !want.require_numbers,
+                json!(want.require_numbers),
+                json!(got),
+            )
         }
         Item::Symbols => {
             let got = flag(|p| p.require_symbols);
-            (got || !want.require_symbols, json!(want.require_symbols), json!(got))
+            (
+                got || !want.require_symbols,
+                json!(want.require_symbols),
+                json!(got),
+            )
         }
         Item::NoExpiry => {
             let got = flag(|p| p.expire_passwords);
-            (got == want.expire_passwords, json!(want.expire_passwords), json!(got))
+            (
+                got == want.expire_passwords,
+                json!(want.expire_passwords),
+                json!(got),
+            )
         }
         Item::NoHardExpiry => {
             let got = have.and_then(|p| p.hard_expiry).unwrap_or(false);
@@ -61,8 +89,12 @@ fn judge(item: Item, want: &PasswordPolicyConfig, have: Option<&PasswordPolicy>)
         Item::UsersCanChange => {
             // With no policy, IAM lets users change their own password
             // (given iam:ChangePassword), which is what the sheet asks.
-            let got = have.map_or(true, |p| p.allow_users_to_change_password);
-            (got == want.allow_users_to_change, json!(want.allow_users_to_change), json!(got))
+            let got = have.is_none_or(|p| p.allow_users_to_change_password);
+            (
+                got == want.allow_users_to_change,
+                json!(want.allow_users_to_change),
+                json!(got),
+            )
         }
         Item::ReusePrevention => {
             let got = have.and_then(|p| p.password_reuse_prevention);
@@ -200,14 +232,14 @@ password_check!(SYMBOLS, symbols, Item::Symbols, "iam-password-policy-symbols", 
     cis: &["1.7"], fsbp: &["IAM.7"], pci: &["PCI.IAM.8"], differs: None);
 
 password_check!(NO_EXPIRY, no_expiry, Item::NoExpiry, "iam-password-policy-no-expiry", Severity::Low,
-    title: ("Passwords do not expire", "パスワードの有効期限を無効にする"),
-    description: ("The sheet turns password expiry off, following current guidance that forced rotation weakens passwords. A policy that expires passwords fails; configurable with `iam.password_policy.expire_passwords`.",
-                  "設計書はパスワードの有効期限をオフにする (定期変更の強制はパスワードを弱くするという現在の指針に沿う)。有効期限のあるポリシーは FAIL とする。`iam.password_policy.expire_passwords` で変更できる。"),
-    cis: &["1.11"], fsbp: &[], pci: &[],
-    differs: Some(StaticText {
-        en: "CIS 1.11 requires passwords to expire within 90 days; the sheet deliberately turns expiry off, and kensa follows the sheet.",
-        ja: "CIS 1.11 は 90 日以内の有効期限を求めるが、設計書は意図的に有効期限をオフにしており、kensa は設計書に従う。",
-    }));
+title: ("Passwords do not expire", "パスワードの有効期限を無効にする"),
+description: ("The sheet turns password expiry off, following current guidance that forced rotation weakens passwords. A policy that expires passwords fails; configurable with `iam.password_policy.expire_passwords`.",
+              "設計書はパスワードの有効期限をオフにする (定期変更の強制はパスワードを弱くするという現在の指針に沿う)。有効期限のあるポリシーは FAIL とする。`iam.password_policy.expire_passwords` で変更できる。"),
+cis: &["1.11"], fsbp: &[], pci: &[],
+differs: Some(StaticText {
+    en: "CIS 1.11 requires passwords to expire within 90 days; the sheet deliberately turns expiry off, and kensa follows the sheet.",
+    ja: "CIS 1.11 は 90 日以内の有効期限を求めるが、設計書は意図的に有効期限をオフにしており、kensa は設計書に従う。",
+}));
 
 password_check!(NO_HARD_EXPIRY, no_hard_expiry, Item::NoHardExpiry, "iam-password-policy-no-hard-expiry", Severity::Low,
     title: ("Expired passwords do not need an administrator reset", "パスワードの有効期限に管理者のリセットを必要としない"),
@@ -234,8 +266,15 @@ mod tests {
     use kensa_snapshot::Collected;
 
     const ALL: [&Check; 9] = [
-        &MINIMUM_LENGTH, &UPPERCASE, &LOWERCASE, &NUMBERS, &SYMBOLS, &NO_EXPIRY,
-        &NO_HARD_EXPIRY, &USERS_CAN_CHANGE, &REUSE_PREVENTION,
+        &MINIMUM_LENGTH,
+        &UPPERCASE,
+        &LOWERCASE,
+        &NUMBERS,
+        &SYMBOLS,
+        &NO_EXPIRY,
+        &NO_HARD_EXPIRY,
+        &USERS_CAN_CHANGE,
+        &REUSE_PREVENTION,
     ];
 
     fn sheet_policy() -> PasswordPolicy {
@@ -261,7 +300,10 @@ mod tests {
 
     #[test]
     fn the_sheets_policy_passes_every_item() {
-        assert_eq!(statuses(Collected::Value(Some(sheet_policy()))), vec![Status::Pass; 9]);
+        assert_eq!(
+            statuses(Collected::Value(Some(sheet_policy()))),
+            vec![Status::Pass; 9]
+        );
     }
 
     #[test]
@@ -272,7 +314,10 @@ mod tests {
         cis.minimum_password_length = Some(8);
         let got = statuses(Collected::Value(Some(cis)));
         use Status::*;
-        assert_eq!(got, vec![Fail, Pass, Pass, Pass, Pass, Fail, Pass, Pass, Pass]);
+        assert_eq!(
+            got,
+            vec![Fail, Pass, Pass, Pass, Pass, Fail, Pass, Pass, Pass]
+        );
     }
 
     #[test]
@@ -304,8 +349,14 @@ mod tests {
         let mut s = snapshot();
         s.iam.password_policy = Collected::Value(Some(weak));
         let f = &run_check(&MINIMUM_LENGTH, &s)[0];
-        assert_eq!(f.message.en, "Password minimum length: the sheet requires 14 but the account has 10");
-        assert_eq!(f.message.ja, "パスワードの最小文字数: 設計書の値は 14 ですが、アカウントの値は 10 です");
+        assert_eq!(
+            f.message.en,
+            "Password minimum length: the sheet requires 14 but the account has 10"
+        );
+        assert_eq!(
+            f.message.ja,
+            "パスワードの最小文字数: 設計書の値は 14 ですが、アカウントの値は 10 です"
+        );
         assert_eq!(f.resource.kind, "AWS::IAM::AccountPasswordPolicy");
         assert_eq!(f.compliance.cis_1_2, vec!["1.9"]);
     }

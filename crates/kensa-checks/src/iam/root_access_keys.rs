@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -35,9 +35,16 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let meta = &CHECK.meta;
     let resource = ctx.account_resource("AWS::::Account", "root");
     let iam = &ctx.snapshot.iam;
-    let from_report = iam.credential_report.value().and_then(|r| r.root()).map(|row| {
-        (row.access_key_1_active || row.access_key_2_active, "iam:GetCredentialReport")
-    });
+    let from_report = iam
+        .credential_report
+        .value()
+        .and_then(|r| r.root())
+        .map(|row| {
+            (
+                row.access_key_1_active || row.access_key_2_active,
+                "iam:GetCredentialReport",
+            )
+        });
     let from_summary = || {
         iam.account_summary
             .value()
@@ -58,14 +65,20 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         vec![meta.finding(
             Status::Fail,
             resource,
-            text!("The root user has an active access key", "ルートアカウントに有効なアクセスキーがあります"),
+            text!(
+                "The root user has an active access key",
+                "ルートアカウントに有効なアクセスキーがあります"
+            ),
             evidence,
         )]
     } else {
         vec![meta.finding(
             Status::Pass,
             resource,
-            text!("The root user has no active access key", "ルートアカウントに有効なアクセスキーはありません"),
+            text!(
+                "The root user has no active access key",
+                "ルートアカウントに有効なアクセスキーはありません"
+            ),
             evidence,
         )]
     }
@@ -81,16 +94,21 @@ mod tests {
     fn root_keys_fail_and_missing_data_errors() {
         let mut s = snapshot();
         let csv = "user,arn,mfa_active,access_key_1_active,access_key_2_active\n<root_account>,arn:aws:iam::123456789012:root,true,false,true\n";
-        s.iam.credential_report = Collected::Value(CredentialReport::parse_csv(now(), csv).unwrap());
+        s.iam.credential_report =
+            Collected::Value(CredentialReport::parse_csv(now(), csv).unwrap());
         assert_eq!(run_check(&CHECK, &s)[0].status, Status::Fail);
 
         s.iam.credential_report = Collected::Error(denied("GetCredentialReport", None));
-        s.iam.account_summary = Collected::Value([("AccountAccessKeysPresent".to_owned(), 0)].into());
+        s.iam.account_summary =
+            Collected::Value([("AccountAccessKeysPresent".to_owned(), 0)].into());
         assert_eq!(run_check(&CHECK, &s)[0].status, Status::Pass);
 
         s.iam.account_summary = Collected::NotCollected;
         let f = &run_check(&CHECK, &s)[0];
         assert_eq!(f.status, Status::Error);
-        assert_eq!(f.evidence["failed_call"]["operation"], "GetCredentialReport");
+        assert_eq!(
+            f.evidence["failed_call"]["operation"],
+            "GetCredentialReport"
+        );
     }
 }

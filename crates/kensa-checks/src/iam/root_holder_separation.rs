@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {

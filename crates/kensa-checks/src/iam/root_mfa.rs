@@ -1,9 +1,8 @@
 //! IAM-7: the root user is protected by MFA.
 
-use kensa_snapshot::Missing;
 use serde_json::json;
 
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -51,7 +50,13 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             None => match iam.account_summary.get() {
                 Ok(summary) => match summary.get("AccountMFAEnabled") {
                     Some(v) => (*v == 1, "iam:GetAccountSummary"),
-                    None => return vec![meta.missing(resource, Missing::NotCollected, "iam:GetAccountSummary (AccountMFAEnabled)")],
+                    None => {
+                        return vec![meta.incomplete(
+                            resource,
+                            "iam:GetAccountSummary",
+                            text!("AccountMFAEnabled", " AccountMFAEnabled "),
+                        )];
+                    }
                 },
                 Err(m) => return vec![meta.missing(resource, m, "iam:GetAccountSummary")],
             },
@@ -66,7 +71,9 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let root_arn_suffix = ":root";
     let virtual_device = iam.virtual_mfa_devices.get().ok().map(|devices| {
         devices.iter().any(|d| {
-            d.user_arn.as_deref().is_some_and(|a| a.ends_with(root_arn_suffix))
+            d.user_arn
+                .as_deref()
+                .is_some_and(|a| a.ends_with(root_arn_suffix))
                 || d.serial_number.ends_with("/root-account-mfa-device")
         })
     });
@@ -79,7 +86,10 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         return vec![meta.finding(
             Status::Fail,
             resource,
-            text!("The root user has no MFA device", "ルートアカウントに MFA が設定されていません"),
+            text!(
+                "The root user has no MFA device",
+                "ルートアカウントに MFA が設定されていません"
+            ),
             evidence,
         )];
     }

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -43,19 +43,31 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         Err(m) => return vec![meta.missing(resource, m, "iam:GetCredentialReport")],
     };
     let Some(root) = report.root() else {
-        return vec![meta.missing(
+        return vec![meta.incomplete(
             resource,
-            kensa_snapshot::Missing::NotCollected,
-            "iam:GetCredentialReport (<root_account> row)",
+            "iam:GetCredentialReport",
+            text!("the <root_account> row", " <root_account> 行"),
         )];
     };
     let days = ctx.config.iam.root_recent_use_days;
     let uses = [
-        ("password", root.password_last_used),
-        ("access_key_1", root.access_key_1_last_used),
-        ("access_key_2", root.access_key_2_last_used),
+        (
+            ("console sign-in", "コンソールサインイン"),
+            root.password_last_used,
+        ),
+        (
+            ("access key 1", "アクセスキー1"),
+            root.access_key_1_last_used,
+        ),
+        (
+            ("access key 2", "アクセスキー2"),
+            root.access_key_2_last_used,
+        ),
     ];
-    let last = uses.iter().filter_map(|(what, when)| when.map(|w| (*what, w))).max_by_key(|(_, w)| *w);
+    let last = uses
+        .iter()
+        .filter_map(|(what, when)| when.map(|w| (*what, w)))
+        .max_by_key(|(_, w)| *w);
     let evidence = json!({
         "password_last_used": root.password_last_used,
         "access_key_1_last_used": root.access_key_1_last_used,
@@ -64,7 +76,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         "window_days": days,
     });
     match last {
-        Some((what, when)) if ctx.days_since(when) <= days => {
+        Some(((what, what_ja), when)) if ctx.days_since(when) <= days => {
             let ago = ctx.days_since(when);
             let when = when.format("%Y-%m-%d %H:%M UTC");
             vec![meta.finding(
@@ -72,7 +84,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 resource,
                 text!(
                     "The root user was used {ago} day(s) before collection ({what}, {when})",
-                    "ルートアカウントが収集の {ago} 日前に使用されています ({what}、{when})"
+                    "ルートアカウントが収集の {ago} 日前に使用されています ({what_ja}、{when})"
                 ),
                 evidence,
             )]
@@ -97,8 +109,11 @@ mod tests {
 
     fn with_root_use(last_used: &str) -> kensa_snapshot::Snapshot {
         let mut s = snapshot();
-        let csv = format!("user,arn,password_last_used,mfa_active\n<root_account>,arn:aws:iam::123456789012:root,{last_used},true\n");
-        s.iam.credential_report = Collected::Value(CredentialReport::parse_csv(now(), &csv).unwrap());
+        let csv = format!(
+            "user,arn,password_last_used,mfa_active\n<root_account>,arn:aws:iam::123456789012:root,{last_used},true\n"
+        );
+        s.iam.credential_report =
+            Collected::Value(CredentialReport::parse_csv(now(), &csv).unwrap());
         s
     }
 
@@ -106,15 +121,30 @@ mod tests {
     fn recent_sign_in_fails_old_or_none_passes() {
         let f = &run_check(&CHECK, &with_root_use("2026-10-30T09:00:00+00:00"))[0];
         assert_eq!(f.status, Status::Fail);
-        assert_eq!(f.message.en, "The root user was used 1 day(s) before collection (password, 2026-10-30 09:00 UTC)");
-        assert_eq!(run_check(&CHECK, &with_root_use("2025-01-01T00:00:00+00:00"))[0].status, Status::Pass);
-        assert_eq!(run_check(&CHECK, &with_root_use("no_information"))[0].status, Status::Pass);
+        assert_eq!(
+            f.message.en,
+            "The root user was used 1 day(s) before collection (console sign-in, 2026-10-30 09:00 UTC)"
+        );
+        assert_eq!(
+            run_check(&CHECK, &with_root_use("2025-01-01T00:00:00+00:00"))[0].status,
+            Status::Pass
+        );
+        assert_eq!(
+            run_check(&CHECK, &with_root_use("no_information"))[0].status,
+            Status::Pass
+        );
     }
 
     #[test]
     fn report_without_root_row_is_an_error() {
         let mut s = snapshot();
-        s.iam.credential_report = Collected::Value(CredentialReport::parse_csv(now(), "user,arn,mfa_active\n").unwrap());
-        assert_eq!(run_check(&CHECK, &s)[0].status, Status::Error);
+        s.iam.credential_report =
+            Collected::Value(CredentialReport::parse_csv(now(), "user,arn,mfa_active\n").unwrap());
+        let f = &run_check(&CHECK, &s)[0];
+        assert_eq!(f.status, Status::Error);
+        assert_eq!(
+            f.message.en,
+            "Could not decide for root: iam:GetCredentialReport answered without the <root_account> row"
+        );
     }
 }

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{has_active_key, has_console_password, user_resource};
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -45,7 +45,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 ctx.account_resource("AWS::::Account", "IAM users"),
                 m,
                 "iam:GetAccountAuthorizationDetails",
-            )]
+            )];
         }
     };
     users
@@ -137,7 +137,12 @@ mod tests {
             verdicts(&findings),
             vec![("a".into(), Status::Error), ("b".into(), Status::Pass)]
         );
-        assert!(findings[0].message.en.contains("iam:GetLoginProfile failed"));
+        assert!(
+            findings[0]
+                .message
+                .en
+                .contains("iam:GetLoginProfile failed")
+        );
         assert_eq!(findings[0].evidence["failed_call"]["resource"], "a");
     }
 }

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::user_resource;
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -43,7 +43,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 ctx.account_resource("AWS::::Account", "IAM users"),
                 m,
                 "iam:GetAccountAuthorizationDetails",
-            )]
+            )];
         }
     };
     users
@@ -85,12 +85,18 @@ mod tests {
     #[test]
     fn users_without_groups_fail() {
         let mut s = snapshot();
-        users(&mut s, vec![in_groups(user("a"), &["Operators"]), user("b")]);
+        users(
+            &mut s,
+            vec![in_groups(user("a"), &["Operators"]), user("b")],
+        );
         let findings = run_check(&CHECK, &s);
         assert_eq!(
             verdicts(&findings),
             vec![("a".into(), Status::Pass), ("b".into(), Status::Fail)]
         );
-        assert_eq!(findings[0].message.ja, "ユーザー a は Operators に所属しています");
+        assert_eq!(
+            findings[0].message.ja,
+            "ユーザー a は Operators に所属しています"
+        );
     }
 }

@@ -1,0 +1,425 @@
+//! The collector against a fake AWS that answers with AWS-shaped XML.
+
+mod fake_aws;
+
+use fake_aws::{ACCOUNT, FakeAws, error_xml, iam_ok};
+use kensa_collect::{CollectOptions, collect_with_config};
+use kensa_snapshot::{Collected, Snapshot};
+
+const ALICE_INLINE: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+const LOCAL_POLICY: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+const READ_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:Get*","Resource":"*"}]}"#;
+const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+const READ_ONLY_ARN: &str = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+
+/// What IAM does to policy documents: RFC 3986 percent-encoding.
+fn url_encode(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+fn options(max_attempts: u32) -> CollectOptions {
+    CollectOptions {
+        max_attempts,
+        max_in_flight: 4,
+        ..CollectOptions::default()
+    }
+}
+
+async fn collect(fake: &FakeAws, max_attempts: u32) -> Snapshot {
+    collect_with_config(&fake.sdk_config(max_attempts), &options(max_attempts)).await
+}
+
+fn user_xml(name: &str, extra: &str) -> String {
+    format!(
+        "<member><Path>/</Path><UserName>{name}</UserName><UserId>AIDA{name}</UserId>\
+         <Arn>arn:aws:iam::{ACCOUNT}:user/{name}</Arn><CreateDate>2020-01-02T03:04:05Z</CreateDate>\
+         {extra}</member>"
+    )
+}
+
+/// Two pages: alice and the admins group, then bob, a role and a
+/// customer managed policy.
+fn two_page_authorization_details(fake: &FakeAws) {
+    let alice = user_xml(
+        "alice",
+        &format!(
+            "<GroupList><member>admins</member></GroupList>\
+             <AttachedManagedPolicies><member><PolicyName>ReadOnlyAccess</PolicyName>\
+             <PolicyArn>{READ_ONLY_ARN}</PolicyArn></member></AttachedManagedPolicies>\
+             <UserPolicyList><member><PolicyName>s3-read</PolicyName>\
+             <PolicyDocument>{}</PolicyDocument></member></UserPolicyList>",
+            url_encode(ALICE_INLINE)
+        ),
+    );
+    let admins = format!(
+        "<member><Path>/</Path><GroupName>admins</GroupName><GroupId>AGPAADMINS</GroupId>\
+         <Arn>arn:aws:iam::{ACCOUNT}:group/admins</Arn><CreateDate>2020-01-01T00:00:00Z</CreateDate>\
+         <GroupPolicyList/><AttachedManagedPolicies><member><PolicyName>everything</PolicyName>\
+         <PolicyArn>arn:aws:iam::{ACCOUNT}:policy/everything</PolicyArn></member>\
+         </AttachedManagedPolicies></member>"
+    );
+    let page1 = format!(
+        "<IsTruncated>true</IsTruncated><Marker>page2</Marker>\
+         <UserDetailList>{alice}</UserDetailList><GroupDetailList>{admins}</GroupDetailList>\
+         <RoleDetailList/><Policies/>"
+    );
+    let bob = user_xml("bob", "");
+    let page2 = format!(
+        "<IsTruncated>false</IsTruncated><UserDetailList>{bob}</UserDetailList>\
+         <RoleDetailList><member><Path>/service/</Path><RoleName>web</RoleName><RoleId>AROAWEB</RoleId>\
+         <Arn>arn:aws:iam::{ACCOUNT}:role/service/web</Arn><CreateDate>2022-01-01T00:00:00Z</CreateDate>\
+         <AssumeRolePolicyDocument>{trust}</AssumeRolePolicyDocument>\
+         <AttachedManagedPolicies><member><PolicyName>ReadOnlyAccess</PolicyName>\
+         <PolicyArn>{READ_ONLY_ARN}</PolicyArn></member></AttachedManagedPolicies></member></RoleDetailList>\
+         <Policies><member><PolicyName>everything</PolicyName><PolicyId>ANPAEVERYTHING</PolicyId>\
+         <Arn>arn:aws:iam::{ACCOUNT}:policy/everything</Arn><Path>/</Path>\
+         <DefaultVersionId>v2</DefaultVersionId><AttachmentCount>1</AttachmentCount>\
+         <IsAttachable>true</IsAttachable><PolicyVersionList>\
+         <member><Document>{old}</Document><VersionId>v1</VersionId><IsDefaultVersion>false</IsDefaultVersion></member>\
+         <member><Document>{current}</Document><VersionId>v2</VersionId><IsDefaultVersion>true</IsDefaultVersion></member>\
+         </PolicyVersionList></member></Policies>",
+        trust = url_encode(TRUST),
+        old = url_encode(r#"{"Version":"2012-10-17","Statement":[]}"#),
+        current = url_encode(LOCAL_POLICY),
+    );
+    let action = "GetAccountAuthorizationDetails";
+    fake.replace(&[("Action", action)], 200, &iam_ok(action, &page1));
+    fake.route(
+        &[("Action", action), ("Marker", "page2")],
+        200,
+        &iam_ok(action, &page2),
+    );
+    fake.ok(
+        "GetPolicy",
+        &format!(
+            "<Policy><PolicyName>ReadOnlyAccess</PolicyName><Arn>{READ_ONLY_ARN}</Arn>\
+             <DefaultVersionId>v108</DefaultVersionId><AttachmentCount>7</AttachmentCount></Policy>"
+        ),
+    );
+    fake.ok(
+        "GetPolicyVersion",
+        &format!(
+            "<PolicyVersion><Document>{}</Document><VersionId>v108</VersionId>\
+             <IsDefaultVersion>true</IsDefaultVersion></PolicyVersion>",
+            url_encode(READ_ONLY)
+        ),
+    );
+}
+
+#[tokio::test]
+async fn authorization_details_pages_are_joined_and_documents_decoded() {
+    let fake = FakeAws::with_defaults();
+    two_page_authorization_details(&fake);
+
+    let snapshot = collect(&fake, 3).await;
+
+    assert_eq!(snapshot.errors, vec![], "no call should fail");
+    let account = snapshot.account.value().expect("account collected");
+    assert_eq!(account.id, ACCOUNT);
+    assert_eq!(account.partition, "aws");
+    assert_eq!(
+        snapshot.enabled_regions,
+        Collected::Value(vec!["eu-west-1".to_owned(), "us-east-1".to_owned()])
+    );
+    assert_eq!(snapshot.audited_regions, vec!["eu-west-1", "us-east-1"]);
+
+    let users = snapshot.iam.users.value().expect("users collected");
+    let names: Vec<&str> = users.iter().map(|user| user.name.as_str()).collect();
+    assert_eq!(names, ["alice", "bob"]);
+    let alice = &users[0];
+    assert_eq!(alice.groups, ["admins"]);
+    assert_eq!(alice.attached_policies[0].arn, READ_ONLY_ARN);
+    assert_eq!(alice.inline_policies[0].name, "s3-read");
+    assert_eq!(alice.inline_policies[0].document, ALICE_INLINE);
+    assert_eq!(alice.created.to_rfc3339(), "2020-01-02T03:04:05+00:00");
+    // Per-user calls ran for users of both pages.
+    assert!(
+        users
+            .iter()
+            .all(|user| user.login_profile.value().is_some())
+    );
+    assert!(users.iter().all(|user| user.mfa_devices.value().is_some()));
+
+    let groups = snapshot.iam.groups.value().expect("groups collected");
+    assert_eq!(groups[0].name, "admins");
+    let roles = snapshot.iam.roles.value().expect("roles collected");
+    assert_eq!(roles[0].path, "/service/");
+    assert_eq!(roles[0].assume_role_policy.as_deref(), Some(TRUST));
+
+    let policies = snapshot.iam.policies.value().expect("policies collected");
+    let arns: Vec<&str> = policies.iter().map(|policy| policy.arn.as_str()).collect();
+    assert_eq!(
+        arns,
+        ["arn:aws:iam::123456789012:policy/everything", READ_ONLY_ARN]
+    );
+    assert_eq!(
+        policies[0].document,
+        Collected::Value(LOCAL_POLICY.to_owned())
+    );
+    assert_eq!(policies[0].default_version_id.as_deref(), Some("v2"));
+    assert_eq!(policies[1].document, Collected::Value(READ_ONLY.to_owned()));
+    assert_eq!(policies[1].attachment_count, Some(7));
+    assert!(policies[1].is_aws_managed());
+    // Attached twice, read once.
+    assert_eq!(fake.requests_with(&[("Action", "GetPolicy")]), 1);
+
+    // The account-wide reads.
+    let password_policy = snapshot.iam.password_policy.value().expect("collected");
+    let password_policy = password_policy.as_ref().expect("a policy is set");
+    assert_eq!(password_policy.minimum_password_length, Some(14));
+    assert_eq!(password_policy.password_reuse_prevention, Some(24));
+    assert!(!password_policy.require_lowercase_characters);
+    let report = snapshot.iam.credential_report.value().expect("report");
+    assert!(report.root().expect("root row").mfa_active);
+    assert_eq!(
+        report.generated_at.to_rfc3339(),
+        "2026-02-03T04:05:06+00:00"
+    );
+    let summary = snapshot.iam.account_summary.value().expect("summary");
+    assert_eq!(summary.get("AccountMFAEnabled"), Some(&1));
+    let devices = snapshot.iam.virtual_mfa_devices.value().expect("devices");
+    assert_eq!(
+        devices[0].user_arn.as_deref(),
+        Some("arn:aws:iam::123456789012:root")
+    );
+}
+
+#[tokio::test]
+async fn plain_json_documents_pass_through_unchanged() {
+    let fake = FakeAws::with_defaults();
+    // moto returns documents as plain JSON; a literal `%` must survive.
+    let document =
+        r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/100%25"}]}"#;
+    fake.ok(
+        "GetAccountAuthorizationDetails",
+        &format!(
+            "<IsTruncated>false</IsTruncated><UserDetailList>{}</UserDetailList>",
+            user_xml(
+                "carol",
+                &format!(
+                    "<UserPolicyList><member><PolicyName>p</PolicyName>\
+                     <PolicyDocument>{document}</PolicyDocument></member></UserPolicyList>"
+                )
+            )
+        ),
+    );
+    let snapshot = collect(&fake, 1).await;
+    let users = snapshot.iam.users.value().expect("users collected");
+    assert_eq!(users[0].inline_policies[0].document, document);
+}
+
+#[tokio::test]
+async fn access_denied_on_password_policy_is_recorded_as_an_error() {
+    let fake = FakeAws::with_defaults();
+    fake.replace(
+        &[("Action", "GetAccountPasswordPolicy")],
+        403,
+        &error_xml(
+            "AccessDenied",
+            "not authorized to perform iam:GetAccountPasswordPolicy",
+        ),
+    );
+
+    let snapshot = collect(&fake, 3).await;
+
+    let error = snapshot
+        .iam
+        .password_policy
+        .error()
+        .expect("the failure is recorded");
+    assert_eq!(error.service, "iam");
+    assert_eq!(error.operation, "GetAccountPasswordPolicy");
+    assert_eq!(error.code, "AccessDenied");
+    assert_eq!(error.region, None);
+    assert!(error.message.contains("not authorized"), "{error}");
+    assert_eq!(snapshot.errors, vec![error.clone()]);
+    // The other reads are unaffected.
+    assert!(snapshot.iam.account_summary.value().is_some());
+}
+
+#[tokio::test]
+async fn no_password_policy_is_data_not_an_error() {
+    let fake = FakeAws::with_defaults();
+    fake.replace(
+        &[("Action", "GetAccountPasswordPolicy")],
+        404,
+        &error_xml(
+            "NoSuchEntity",
+            "The Password Policy with domain name 123456789012 cannot be found.",
+        ),
+    );
+
+    let snapshot = collect(&fake, 3).await;
+
+    assert_eq!(snapshot.iam.password_policy, Collected::Value(None));
+    assert_eq!(snapshot.errors, vec![]);
+}
+
+#[tokio::test]
+async fn users_without_a_login_profile_and_with_paged_access_keys() {
+    let fake = FakeAws::with_defaults();
+    fake.ok(
+        "GetAccountAuthorizationDetails",
+        &format!(
+            "<IsTruncated>false</IsTruncated><UserDetailList>{}{}</UserDetailList>",
+            user_xml("dave", ""),
+            user_xml("erin", "")
+        ),
+    );
+    fake.route(
+        &[("Action", "GetLoginProfile"), ("UserName", "dave")],
+        404,
+        &error_xml(
+            "NoSuchEntity",
+            "Login Profile for User dave cannot be found.",
+        ),
+    );
+    let key = |id: &str, status: &str| {
+        format!(
+            "<member><UserName>erin</UserName><AccessKeyId>{id}</AccessKeyId>\
+             <Status>{status}</Status><CreateDate>2023-05-06T07:08:09Z</CreateDate></member>"
+        )
+    };
+    fake.route(
+        &[("Action", "ListAccessKeys"), ("UserName", "erin")],
+        200,
+        &iam_ok(
+            "ListAccessKeys",
+            &format!(
+                "<AccessKeyMetadata>{}</AccessKeyMetadata><IsTruncated>true</IsTruncated>\
+                 <Marker>keys2</Marker>",
+                key("AKIAERIN1", "Active")
+            ),
+        ),
+    );
+    fake.route(
+        &[
+            ("Action", "ListAccessKeys"),
+            ("UserName", "erin"),
+            ("Marker", "keys2"),
+        ],
+        200,
+        &iam_ok(
+            "ListAccessKeys",
+            &format!(
+                "<AccessKeyMetadata>{}</AccessKeyMetadata><IsTruncated>false</IsTruncated>",
+                key("AKIAERIN2", "Inactive")
+            ),
+        ),
+    );
+    fake.route(
+        &[
+            ("Action", "GetAccessKeyLastUsed"),
+            ("AccessKeyId", "AKIAERIN1"),
+        ],
+        200,
+        &iam_ok(
+            "GetAccessKeyLastUsed",
+            "<UserName>erin</UserName><AccessKeyLastUsed>\
+             <LastUsedDate>2026-01-01T12:00:00Z</LastUsedDate><ServiceName>s3</ServiceName>\
+             <Region>eu-west-1</Region></AccessKeyLastUsed>",
+        ),
+    );
+
+    let snapshot = collect(&fake, 3).await;
+
+    assert_eq!(snapshot.errors, vec![]);
+    let users = snapshot.iam.users.value().expect("users collected");
+    let (dave, erin) = (&users[0], &users[1]);
+    assert_eq!(dave.login_profile, Collected::Value(None));
+    assert!(matches!(erin.login_profile, Collected::Value(Some(_))));
+
+    let keys = erin.access_keys.value().expect("keys collected");
+    let ids: Vec<&str> = keys.iter().map(|key| key.id.as_str()).collect();
+    assert_eq!(ids, ["AKIAERIN1", "AKIAERIN2"]);
+    assert!(keys[0].is_active() && !keys[1].is_active());
+    let last_used = keys[0].last_used.value().expect("collected");
+    let last_used = last_used.as_ref().expect("used once");
+    assert_eq!(last_used.service.as_deref(), Some("s3"));
+    assert_eq!(last_used.date.to_rfc3339(), "2026-01-01T12:00:00+00:00");
+    // Never used: IAM sends no date and N/A for the rest.
+    assert_eq!(keys[1].last_used, Collected::Value(None));
+    assert_eq!(dave.access_keys, Collected::Value(vec![]));
+}
+
+#[tokio::test]
+async fn throttling_is_retried_until_the_call_succeeds() {
+    let fake = FakeAws::with_defaults();
+    let summary = iam_ok(
+        "GetAccountSummary",
+        "<SummaryMap><entry><key>Users</key><value>42</value></entry></SummaryMap>",
+    );
+    fake.replace(
+        &[("Action", "GetAccountSummary")],
+        400,
+        &error_xml("Throttling", "Rate exceeded"),
+    );
+    fake.route(&[("Action", "GetAccountSummary")], 200, &summary);
+
+    let snapshot = collect(&fake, 3).await;
+
+    assert_eq!(snapshot.errors, vec![]);
+    let summary = snapshot.iam.account_summary.value().expect("collected");
+    assert_eq!(summary.get("Users"), Some(&42));
+    assert_eq!(fake.requests_with(&[("Action", "GetAccountSummary")]), 2);
+}
+
+#[tokio::test]
+async fn a_failed_authorization_details_call_is_one_error_everywhere_it_matters() {
+    let fake = FakeAws::with_defaults();
+    fake.replace(
+        &[("Action", "GetAccountAuthorizationDetails")],
+        403,
+        &error_xml("AccessDenied", "denied"),
+    );
+    fake.replace(
+        &[("Action", "DescribeRegions")],
+        403,
+        "<Response><Errors><Error><Code>UnauthorizedOperation</Code>\
+         <Message>You are not authorized</Message></Error></Errors>\
+         <RequestID>req</RequestID></Response>",
+    );
+
+    let snapshot = collect(&fake, 1).await;
+
+    for part in [
+        snapshot.iam.users.error(),
+        snapshot.iam.groups.error(),
+        snapshot.iam.roles.error(),
+        snapshot.iam.policies.error(),
+    ] {
+        assert_eq!(part.map(|e| e.code.as_str()), Some("AccessDenied"));
+    }
+    let regions_error = snapshot.enabled_regions.error().expect("recorded");
+    assert_eq!(regions_error.service, "ec2");
+    assert_eq!(regions_error.code, "UnauthorizedOperation");
+    assert_eq!(regions_error.region.as_deref(), Some("us-east-1"));
+    // Without the enabled regions, the home region is audited alone.
+    assert_eq!(snapshot.audited_regions, vec!["us-east-1"]);
+    let calls: Vec<String> = snapshot.errors.iter().map(|e| e.call()).collect();
+    assert_eq!(
+        calls,
+        ["ec2:DescribeRegions", "iam:GetAccountAuthorizationDetails"]
+    );
+}
+
+#[tokio::test]
+async fn an_unparsable_credential_report_is_a_malformed_response() {
+    let fake = FakeAws::with_defaults();
+    fake.ok(
+        "GetCredentialReport",
+        &format!(
+            "<Content>{}</Content><GeneratedTime>2026-02-03T04:05:06Z</GeneratedTime>",
+            aws_smithy_types::base64::encode("user,arn\nbob,arn:aws:iam::123456789012:user/bob\n")
+        ),
+    );
+
+    let snapshot = collect(&fake, 1).await;
+
+    let error = snapshot.iam.credential_report.error().expect("recorded");
+    assert_eq!(error.call(), "iam:GetCredentialReport");
+    assert_eq!(error.code, "MalformedResponse");
+    assert!(error.message.contains("mfa_active"), "{error}");
+    assert_eq!(snapshot.errors, vec![error.clone()]);
+}

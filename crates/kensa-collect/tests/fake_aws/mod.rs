@@ -1,0 +1,276 @@
+//! A fake AWS for the collector tests: an HTTP client that answers each
+//! query-protocol request from canned XML, chosen by the request's form
+//! parameters (`Action`, and `Marker`, `UserName`... when a route names them).
+//!
+//! The collector issues calls concurrently, so routing by content rather
+//! than by order keeps the tests independent of scheduling.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_sdk_iam::config::StalledStreamProtectionConfig;
+use aws_smithy_async::rt::sleep::default_async_sleep;
+use aws_smithy_http_client::test_util::infallible_client_fn;
+use aws_smithy_types::body::SdkBody;
+use percent_encoding::percent_decode_str;
+
+pub const ACCOUNT: &str = "123456789012";
+
+#[derive(Debug, Clone)]
+struct Reply {
+    status: u16,
+    body: String,
+}
+
+#[derive(Debug)]
+struct Route {
+    /// Form parameters a request must have, `Action` included.
+    params: Vec<(String, String)>,
+    /// Replies in turn; the last one repeats.
+    replies: VecDeque<Reply>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FakeAws {
+    routes: Arc<Mutex<Vec<Route>>>,
+    /// The form parameters of every request, in arrival order.
+    requests: Arc<Mutex<Vec<HashMap<String, String>>>>,
+}
+
+impl FakeAws {
+    /// Answers every call a collection makes with a small, valid account.
+    pub fn with_defaults() -> Self {
+        let fake = FakeAws::default();
+        fake.ok(
+            "GetCallerIdentity",
+            &format!(
+                "<Arn>arn:aws:iam::{ACCOUNT}:user/auditor</Arn><UserId>AIDAAUDITOR</UserId>\
+                 <Account>{ACCOUNT}</Account>"
+            ),
+        );
+        fake.route(
+            &[("Action", "DescribeRegions")],
+            200,
+            "<DescribeRegionsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+             <requestId>req</requestId><regionInfo>\
+             <item><regionName>us-east-1</regionName></item>\
+             <item><regionName>eu-west-1</regionName></item>\
+             </regionInfo></DescribeRegionsResponse>",
+        );
+        fake.ok(
+            "GetAccountAuthorizationDetails",
+            "<IsTruncated>false</IsTruncated>",
+        );
+        fake.ok(
+            "GetAccountPasswordPolicy",
+            "<PasswordPolicy><MinimumPasswordLength>14</MinimumPasswordLength>\
+             <RequireSymbols>true</RequireSymbols><RequireNumbers>true</RequireNumbers>\
+             <RequireUppercaseCharacters>true</RequireUppercaseCharacters>\
+             <RequireLowercaseCharacters>false</RequireLowercaseCharacters>\
+             <AllowUsersToChangePassword>true</AllowUsersToChangePassword>\
+             <ExpirePasswords>true</ExpirePasswords><MaxPasswordAge>90</MaxPasswordAge>\
+             <PasswordReusePrevention>24</PasswordReusePrevention>\
+             <HardExpiry>false</HardExpiry></PasswordPolicy>",
+        );
+        fake.ok("GenerateCredentialReport", "<State>COMPLETE</State>");
+        let report = "user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,\
+                      access_key_1_active,access_key_2_active\n\
+                      <root_account>,arn:aws:iam::123456789012:root,2020-01-01T00:00:00+00:00,\
+                      not_supported,2026-01-01T00:00:00+00:00,true,false,false\n";
+        fake.ok(
+            "GetCredentialReport",
+            &format!(
+                "<Content>{}</Content><ReportFormat>text/csv</ReportFormat>\
+                 <GeneratedTime>2026-02-03T04:05:06Z</GeneratedTime>",
+                aws_smithy_types::base64::encode(report)
+            ),
+        );
+        fake.ok(
+            "GetAccountSummary",
+            "<SummaryMap><entry><key>AccountMFAEnabled</key><value>1</value></entry>\
+             <entry><key>Users</key><value>2</value></entry></SummaryMap>",
+        );
+        fake.ok(
+            "ListVirtualMFADevices",
+            "<IsTruncated>false</IsTruncated><VirtualMFADevices><member>\
+             <SerialNumber>arn:aws:iam::123456789012:mfa/root-account-mfa-device</SerialNumber>\
+             <User><UserName>root</UserName><UserId>123456789012</UserId><Path>/</Path>\
+             <Arn>arn:aws:iam::123456789012:root</Arn><CreateDate>2020-01-01T00:00:00Z</CreateDate></User>\
+             <EnableDate>2020-01-02T00:00:00Z</EnableDate></member></VirtualMFADevices>",
+        );
+        fake.ok(
+            "GetLoginProfile",
+            "<LoginProfile><UserName>someone</UserName><CreateDate>2021-01-01T00:00:00Z</CreateDate>\
+             <PasswordResetRequired>false</PasswordResetRequired></LoginProfile>",
+        );
+        fake.ok(
+            "ListAccessKeys",
+            "<AccessKeyMetadata/><IsTruncated>false</IsTruncated>",
+        );
+        fake.ok(
+            "GetAccessKeyLastUsed",
+            "<AccessKeyLastUsed><ServiceName>N/A</ServiceName><Region>N/A</Region></AccessKeyLastUsed>",
+        );
+        fake.ok(
+            "ListMFADevices",
+            "<MFADevices/><IsTruncated>false</IsTruncated>",
+        );
+        fake
+    }
+
+    /// Answers requests that have all of `params` with `body` (most
+    /// specific route wins). Routing the same parameters again queues
+    /// another reply after the existing ones.
+    pub fn route(&self, params: &[(&str, &str)], status: u16, body: &str) -> &Self {
+        let params: Vec<(String, String)> = params
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        let reply = Reply {
+            status,
+            body: body.to_owned(),
+        };
+        let mut routes = self.routes.lock().unwrap_or_else(PoisonError::into_inner);
+        match routes.iter_mut().find(|route| route.params == params) {
+            Some(route) => route.replies.push_back(reply),
+            None => routes.push(Route {
+                params,
+                replies: VecDeque::from([reply]),
+            }),
+        }
+        self
+    }
+
+    /// Replaces whatever answers exactly `params` with `body`.
+    pub fn replace(&self, params: &[(&str, &str)], status: u16, body: &str) -> &Self {
+        self.routes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|route| {
+                let same = route.params.len() == params.len()
+                    && route
+                        .params
+                        .iter()
+                        .zip(params)
+                        .all(|((name, value), (n, v))| name == n && value == v);
+                !same
+            });
+        self.route(params, status, body)
+    }
+
+    /// An IAM success for `action` (no other parameters required).
+    pub fn ok(&self, action: &str, result: &str) -> &Self {
+        self.replace(&[("Action", action)], 200, &iam_ok(action, result))
+    }
+
+    /// The requests that had every one of `params`.
+    pub fn requests_with(&self, params: &[(&str, &str)]) -> usize {
+        self.requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .filter(|request| {
+                params
+                    .iter()
+                    .all(|(name, value)| request.get(*name).map(String::as_str) == Some(*value))
+            })
+            .count()
+    }
+
+    fn answer(&self, form: HashMap<String, String>) -> Reply {
+        let reply = {
+            let mut routes = self.routes.lock().unwrap_or_else(PoisonError::into_inner);
+            routes
+                .iter_mut()
+                .filter(|route| {
+                    route
+                        .params
+                        .iter()
+                        .all(|(name, value)| form.get(name) == Some(value))
+                })
+                .max_by_key(|route| route.params.len())
+                .map(|route| {
+                    if route.replies.len() > 1 {
+                        route.replies.pop_front().expect("checked non-empty")
+                    } else {
+                        route.replies[0].clone()
+                    }
+                })
+        };
+        self.requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(form.clone());
+        reply.unwrap_or_else(|| Reply {
+            status: 400,
+            body: error_xml("InvalidAction", &format!("no fake route for {form:?}")),
+        })
+    }
+
+    /// SDK configuration whose HTTP client is this fake.
+    pub fn sdk_config(&self, max_attempts: u32) -> SdkConfig {
+        let fake = self.clone();
+        let http_client = infallible_client_fn(move |request: http::Request<SdkBody>| {
+            let form = parse_form(request.body().bytes().unwrap_or_default());
+            let reply = fake.answer(form);
+            http::Response::builder()
+                .status(reply.status)
+                .header("content-type", "text/xml")
+                .body(SdkBody::from(reply.body))
+                .expect("static response parts are valid")
+        });
+        SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::from_static("us-east-1"))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "AKIDTEST", "secret", None, None, "test",
+            )))
+            .http_client(http_client)
+            .sleep_impl(default_async_sleep().expect("tokio sleep is available"))
+            // Same policy as the real configuration, minus the waiting.
+            .retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(max_attempts)
+                    .with_initial_backoff(Duration::from_millis(1))
+                    .with_max_backoff(Duration::from_millis(5)),
+            )
+            .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
+            .build()
+    }
+}
+
+fn parse_form(body: &[u8]) -> HashMap<String, String> {
+    String::from_utf8_lossy(body)
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(name, value)| {
+            (
+                percent_decode_str(name).decode_utf8_lossy().into_owned(),
+                percent_decode_str(value).decode_utf8_lossy().into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// An IAM query-protocol success document.
+pub fn iam_ok(action: &str, result: &str) -> String {
+    format!(
+        "<{action}Response xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\
+         <{action}Result>{result}</{action}Result>\
+         <ResponseMetadata><RequestId>req</RequestId></ResponseMetadata></{action}Response>"
+    )
+}
+
+/// An IAM query-protocol error document.
+pub fn error_xml(code: &str, message: &str) -> String {
+    format!(
+        "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\
+         <Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>\
+         <RequestId>req</RequestId></ErrorResponse>"
+    )
+}

@@ -1,0 +1,6 @@
+//! Helpers shared by the integration tests.
+//!
+//! Each test binary uses only part of them.
+#![allow(dead_code)]
+
+pub mod moto;
