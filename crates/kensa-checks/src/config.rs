@@ -443,3 +443,20 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A config file is user input: any text is a config or an error
+        /// that names the file, never a panic.
+        #[test]
+        fn arbitrary_toml_never_panics(text in "(\\[iam[a-z_.]*\\]\n)?([a-z_]{1,20} = [a-z0-9\"\\[\\],]{0,10}\n){0,6}") {
+            if let Err(e) = Config::from_toml(&text, "k.toml") {
+                prop_assert!(e.to_string().starts_with("k.toml: "));
+            }
+        }
+    }
+}

@@ -221,6 +221,13 @@ mod tests {
             prop_assert!(action_matches(&pattern, &action));
         }
 
+        /// Policy documents come from the account: any JSON text parses or
+        /// fails with a message, never a panic.
+        #[test]
+        fn parsing_arbitrary_documents_never_panics(text in r#"\{("Statement":)?[\[\]{}",:a-zA-Z*]{0,80}\}"#) {
+            let _ = parse(&text);
+        }
+
         /// Matching never panics, whatever the input.
         #[test]
         fn never_panics(p in ".{0,30}", a in ".{0,30}") {

@@ -184,3 +184,20 @@ alice,arn:aws:iam::123456789012:user/alice,2021-03-04T05:06:07+00:00,true,no_inf
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The report comes from the network: any text gives a report or
+        /// an error with a line number, never a panic.
+        #[test]
+        fn parsing_arbitrary_text_never_panics(text in "(user,arn,mfa_active\n)?[a-z0-9_:,<>\n-]{0,300}") {
+            if let Err(e) = CredentialReport::parse_csv(Utc::now(), &text) {
+                prop_assert!(e.line >= 1);
+            }
+        }
+    }
+}

@@ -240,3 +240,28 @@ mod tests {
         assert!(s.errors.is_empty());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever bytes a snapshot file holds, loading it returns an
+        /// error or a snapshot; it never panics.
+        #[test]
+        fn loading_arbitrary_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = load_from_reader(Path::new("fuzz.json"), bytes.as_slice());
+        }
+
+        /// Near-valid snapshots (one field's value replaced by arbitrary
+        /// JSON text) are refused with the path of the field at fault.
+        #[test]
+        fn corrupted_field_is_named(junk in "[a-z0-9\\[\\]{}\",:]{1,12}") {
+            let text = format!(r#"{{"schema_version":1,"kensa_version":"x","collected_at":{junk},"account":"not_collected","audited_regions":[],"iam":{{}}}}"#);
+            if let Err(SnapshotError::Malformed { message, .. }) = load_from_reader(Path::new("s.json"), text.as_bytes()) {
+                prop_assert!(message.contains("collected_at") || message.contains("line 1"), "{}", message);
+            }
+        }
+    }
+}
