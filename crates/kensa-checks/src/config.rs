@@ -10,6 +10,7 @@ use std::path::Path;
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub iam: IamConfig,
+    pub network: crate::network::config::NetworkConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -312,6 +313,25 @@ impl Config {
                 pp.reuse_prevention
             ));
         }
+        let network = &self.network;
+        for (index, flow) in network.flows.iter().enumerate() {
+            crate::network::protocol(&flow.protocol)
+                .map_err(|e| format!("network.flows[{index}] (`{}`): {e}", flow.name))?;
+        }
+        for (index, rule) in network.baseline_deny.iter().enumerate() {
+            crate::network::protocol(&rule.protocol)
+                .map_err(|e| format!("network.baseline_deny[{index}]: {e}"))?;
+            rule.cidr
+                .parse::<kensa_net::Cidr>()
+                .map_err(|e| format!("network.baseline_deny[{index}]: `{}`: {e}", rule.cidr))?;
+        }
+        for (index, boundary) in network.subnet_boundaries.iter().enumerate() {
+            for allow in &boundary.allow {
+                crate::network::protocol(&allow.protocol).map_err(|e| {
+                    format!("network.subnet_boundaries[{index}] (`{}`): {e}", boundary.name)
+                })?;
+            }
+        }
         globset::Glob::new(&iam.groups.apps.name)
             .map_err(|e| format!("iam.groups.apps.name is not a valid pattern: {e}"))?;
         for duty in Duty::ALL {
@@ -376,6 +396,64 @@ hard_expiry = false
 allow_users_to_change = true
 # Number of previous passwords that cannot be reused (0 = off).
 reuse_prevention = 24
+
+# NET-1 / NET-2: network security.
+[network]
+# With no [[network.flows]], NET-1 fails internet exposure other than these
+# ports, admin and database ports open beyond the VPC, full port ranges and
+# rules on default groups, and leaves "only what is needed" to a person.
+public_ports = [80, 443]
+admin_ports = [22, 3389]
+database_ports = [1433, 1521, 3306, 5432, 5439, 6379, 9200, 9300, 11211, 27017]
+# Judge egress rules against the flow matrix too.
+check_egress = true
+# Stateless ACLs must let return traffic in; boundaries do not count it.
+ephemeral_ports = "1024-65535"
+
+# What every subnet's network ACL must deny inbound (NET-2).
+[[network.baseline_deny]]
+protocol = "tcp"
+ports = 22
+cidr = "0.0.0.0/0"
+
+[[network.baseline_deny]]
+protocol = "tcp"
+ports = 22
+cidr = "::/0"
+
+[[network.baseline_deny]]
+protocol = "tcp"
+ports = 3389
+cidr = "0.0.0.0/0"
+
+[[network.baseline_deny]]
+protocol = "tcp"
+ports = 3389
+cidr = "::/0"
+
+# The sheet's communication table: one entry per needed flow. Endpoints:
+# internet, cidr:CIDR, sg:ID, sg-name:NAME, tag:KEY=VALUE, pl:ID.
+# [[network.flows]]
+# name = "web"
+# from = "internet"
+# to = "sg-name:alb"
+# protocol = "tcp"
+# ports = 443
+# reason = "the public site"
+#
+# [[network.flows]]
+# name = "app to db"
+# from = "sg-name:app"
+# to = "sg-name:db"
+# ports = 5432
+# reason = "the application's database"
+
+# Subnets whose ACL controls who reaches them (NET-2).
+# [[network.subnet_boundaries]]
+# name = "db tier"
+# subnets = "tag:Tier=db"
+# reason = "only the app tier reaches the databases"
+# allow = [{ from = "cidr:10.0.10.0/24", protocol = "tcp", ports = 5432 }]
 "#;
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod config;
 pub mod docs;
 mod finding;
 pub mod iam;
+pub mod network;
 pub mod policy;
 pub mod registry;
 pub mod report;

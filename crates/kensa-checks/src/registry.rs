@@ -1,11 +1,18 @@
 //! Every check kensa has, in the sheet's order.
 
 use crate::Check;
-use crate::iam;
+use crate::{iam, network};
 
 /// The registry. Adding a check: write its file, list it here, run
 /// `UPDATE_DOCS=1 cargo test -p kensa-checks docs` to generate its page.
 pub static CHECKS: &[&Check] = &[
+    &network::sg_flows_declared::CHECK,
+    &network::sg_admin_ports::CHECK,
+    &network::default_sg_no_rules::CHECK,
+    &network::sg_unused::CHECK,
+    &network::sg_references_resolve::CHECK,
+    &network::nacl_baseline::CHECK,
+    &network::nacl_boundaries::CHECK,
     &iam::duty_groups_exist::CHECK,
     &iam::duty_group_privilege::CHECK,
     &iam::administrators_members::CHECK,
@@ -130,7 +137,7 @@ mod tests {
             for id in m.fsbp {
                 assert!(
                     id.split_once('.')
-                        .is_some_and(|(s, n)| s.chars().all(|c| c.is_ascii_uppercase())
+                        .is_some_and(|(s, n)| s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
                             && n.parse::<u16>().is_ok()),
                     "{}: FSBP {id}",
                     m.id

@@ -9,10 +9,12 @@
 mod call;
 mod clients;
 mod iam;
+mod network;
 mod progress;
 mod regions;
 
 use chrono::Utc;
+use futures::future::join_all;
 use futures::join;
 use kensa_snapshot::{CallError, Collected, Snapshot};
 
@@ -67,17 +69,34 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
     let caller = Caller::new(opts.max_in_flight, Progress::new(opts.progress));
 
     caller.progress().phase("account and regions");
-    let (account, enabled_regions, iam) = join!(
+    // Regional reads wait for the region list; IAM and the account do not.
+    let regional = async {
+        let enabled_regions = regions::enabled_regions(&caller, &clients).await;
+        let audited = regions::audited_regions(
+            &opts.regions,
+            enabled_regions.as_ref().ok(),
+            &clients.home_region,
+        );
+        let networks = join_all(audited.iter().map(|region| {
+            let ec2 = network::client(sdk, region);
+            let caller = &caller;
+            async move { network::collect(caller, &ec2, region).await }
+        }))
+        .await;
+        (enabled_regions, audited, networks)
+    };
+    let (account, (enabled_regions, audited, networks), iam) = join!(
         regions::account(&caller, &clients),
-        regions::enabled_regions(&caller, &clients),
+        regional,
         iam::collect(&caller, &clients),
     );
     snapshot.account = account.into();
-    snapshot.audited_regions = regions::audited_regions(
-        &opts.regions,
-        enabled_regions.as_ref().ok(),
-        &clients.home_region,
-    );
+    for (region, network) in audited.iter().zip(networks) {
+        snapshot
+            .regions
+            .insert(region.clone(), kensa_snapshot::Region { network });
+    }
+    snapshot.audited_regions = audited;
     snapshot.enabled_regions = enabled_regions.into();
     snapshot.iam = iam;
     snapshot.errors = errors_in(&snapshot);
@@ -123,6 +142,22 @@ fn errors_in(snapshot: &Snapshot) -> Vec<CallError> {
     push(&mut errors, &iam.credential_report);
     push(&mut errors, &iam.account_summary);
     push(&mut errors, &iam.virtual_mfa_devices);
+    for region in snapshot.regions.values() {
+        let n = &region.network;
+        push(&mut errors, &n.vpcs);
+        push(&mut errors, &n.subnets);
+        push(&mut errors, &n.route_tables);
+        push(&mut errors, &n.internet_gateways);
+        push(&mut errors, &n.nat_gateways);
+        push(&mut errors, &n.security_groups);
+        push(&mut errors, &n.network_interfaces);
+        push(&mut errors, &n.network_acls);
+        push(&mut errors, &n.vpc_peering_connections);
+        push(&mut errors, &n.prefix_lists);
+        for list in n.prefix_lists.value().into_iter().flatten() {
+            push(&mut errors, &list.entries);
+        }
+    }
 
     errors.sort_by(|a, b| {
         (

@@ -8,11 +8,13 @@
 
 mod collected;
 mod credential_report;
+pub mod ec2;
 mod iam;
 mod io;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 pub use collected::{CallError, Collected, Missing};
 pub use credential_report::{CredentialReport, CredentialReportError, CredentialReportRow};
@@ -48,10 +50,22 @@ pub struct Snapshot {
     pub audited_regions: Vec<String>,
     /// IAM is global: one copy per account.
     pub iam: Iam,
+    /// Regional services, by region name. A region in `audited_regions`
+    /// but not here was not collected (an older snapshot).
+    #[serde(default)]
+    pub regions: BTreeMap<String, Region>,
     /// Every call that failed during collection, in the order they failed.
     /// The same errors also sit in the [`Collected`] value they left empty.
     #[serde(default)]
     pub errors: Vec<CallError>,
+}
+
+/// What kensa read in one region.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Region {
+    /// VPCs, subnets, security groups, network ACLs... (`ec2:Describe*`).
+    #[serde(default)]
+    pub network: ec2::Network,
 }
 
 /// The account and the identity that collected it.
@@ -75,6 +89,7 @@ impl Snapshot {
             enabled_regions: Collected::NotCollected,
             audited_regions: Vec::new(),
             iam: Iam::default(),
+            regions: BTreeMap::new(),
             errors: Vec::new(),
         }
     }

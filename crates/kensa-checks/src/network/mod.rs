@@ -1,0 +1,443 @@
+//! Network security (ネットワークセキュリティ): NET-1 and NET-2.
+//!
+//! The snapshot's security groups and network ACLs are turned into exact
+//! flow sets (`kensa-net`), and the declared flow matrix of kensa.toml into
+//! another; a verdict is a set difference, and a FAIL names what is left.
+
+pub mod config;
+pub mod default_sg_no_rules;
+pub mod endpoint;
+pub mod nacl_baseline;
+pub mod nacl_boundaries;
+pub mod ports;
+pub mod sg_admin_ports;
+pub mod sg_flows_declared;
+pub mod sg_references_resolve;
+pub mod sg_unused;
+
+use kensa_net::{Cidr, FlowPiece, FlowSet, NaclEntry, Peers, Protocol, SgRule};
+use kensa_snapshot::ec2::{Network, NetworkAcl, Permission, SecurityGroup, Subnet};
+use kensa_snapshot::Missing;
+use serde_json::{json, Value};
+
+use crate::{Context, Resource};
+use config::{FlowDecl, NetworkConfig};
+use endpoint::Endpoint;
+
+/// One audited region's network, or why it is missing.
+pub fn regions<'a>(ctx: &Context<'a>) -> Vec<(&'a str, Option<&'a Network>)> {
+    ctx.snapshot
+        .audited_regions
+        .iter()
+        .map(|r| {
+            (
+                r.as_str(),
+                ctx.snapshot.regions.get(r).map(|region| &region.network),
+            )
+        })
+        .collect()
+}
+
+/// The region itself as a resource, for region-wide ERRORs.
+pub fn region_resource(ctx: &Context<'_>, region: &str) -> Resource {
+    Resource {
+        kind: "AWS::::Region".to_owned(),
+        id: region.to_owned(),
+        arn: None,
+        name: Some(format!(
+            "{region} ({})",
+            ctx.snapshot.account_id().unwrap_or("unknown account")
+        )),
+        region: region.to_owned(),
+    }
+}
+
+pub fn group_resource(ctx: &Context<'_>, region: &str, group: &SecurityGroup) -> Resource {
+    let account = group
+        .owner_id
+        .as_deref()
+        .or(ctx.snapshot.account_id())
+        .unwrap_or("");
+    Resource {
+        kind: "AWS::EC2::SecurityGroup".to_owned(),
+        id: group.id.clone(),
+        arn: Some(format!(
+            "arn:{}:ec2:{region}:{account}:security-group/{}",
+            ctx.snapshot.partition(),
+            group.id
+        )),
+        name: Some(group.name.clone()),
+        region: region.to_owned(),
+    }
+}
+
+pub fn subnet_resource(ctx: &Context<'_>, region: &str, subnet: &Subnet) -> Resource {
+    Resource {
+        kind: "AWS::EC2::Subnet".to_owned(),
+        id: subnet.id.clone(),
+        arn: ctx.snapshot.account_id().map(|account| {
+            format!(
+                "arn:{}:ec2:{region}:{account}:subnet/{}",
+                ctx.snapshot.partition(),
+                subnet.id
+            )
+        }),
+        name: subnet.tags.get("Name").cloned().or(Some(subnet.id.clone())),
+        region: region.to_owned(),
+    }
+}
+
+/// Missing data of a region, with the call that should have read it.
+pub fn missing_list<'a, T>(
+    network: Option<&'a Network>,
+    list: impl Fn(&'a Network) -> &'a kensa_snapshot::Collected<Vec<T>>,
+) -> Result<&'a [T], Missing<'a>> {
+    match network {
+        Some(n) => list(n).get().map(Vec::as_slice),
+        None => Err(Missing::NotCollected),
+    }
+}
+
+/// The protocol of a rule or flow; an unknown one is malformed input.
+pub fn protocol(text: &str) -> Result<Protocol, String> {
+    text.parse::<Protocol>().map_err(|e| e.to_string())
+}
+
+fn port(value: Option<i32>) -> Option<u16> {
+    value.and_then(|v| u16::try_from(v).ok())
+}
+
+/// One `IpPermission` as algebra. AWS: protocol -1 means everything; a
+/// missing or -1 port means all ports; for ICMP, FromPort is the type and
+/// ToPort the code (codes are not modelled, so the type is the range).
+pub fn permission_rule(permission: &Permission) -> Result<SgRule, String> {
+    let protocol = protocol(&permission.protocol)?;
+    let icmp = matches!(protocol, Protocol::Number(n) if n == kensa_net::ICMP || n == kensa_net::ICMPV6);
+    let ports = match (port(permission.from_port), port(permission.to_port)) {
+        _ if icmp => port(permission.from_port).map(|t| (t, t)),
+        (Some(from), Some(to)) => Some((from, to)),
+        _ => None,
+    };
+    let mut peers = Peers::none();
+    for range in &permission.ipv4_ranges {
+        let cidr = range
+            .cidr
+            .parse::<Cidr>()
+            .map_err(|e| format!("`{}`: {e}", range.cidr))?;
+        peers = peers.union(&Peers::cidr(cidr));
+    }
+    for range in &permission.ipv6_ranges {
+        let cidr = range
+            .cidr
+            .parse::<Cidr>()
+            .map_err(|e| format!("`{}`: {e}", range.cidr))?;
+        peers = peers.union(&Peers::cidr(cidr));
+    }
+    for group in &permission.groups {
+        peers = peers.union(&Peers::group(group.group_id.clone()));
+    }
+    for list in &permission.prefix_list_ids {
+        peers = peers.union(&Peers::prefix_list(list.prefix_list_id.clone()));
+    }
+    Ok(SgRule {
+        protocol,
+        ports,
+        peers,
+        description: None,
+    })
+}
+
+/// Everything a group's rules allow in one direction.
+pub fn group_flows(group: &SecurityGroup, egress: bool) -> Result<FlowSet, String> {
+    let permissions = if egress { &group.egress } else { &group.ingress };
+    let mut flows = FlowSet::empty();
+    for (index, permission) in permissions.iter().enumerate() {
+        let rule = permission_rule(permission).map_err(|e| {
+            format!(
+                "{} rule {index} of {}: {e}",
+                if egress { "egress" } else { "ingress" },
+                group.id
+            )
+        })?;
+        flows = flows.union(&rule.flows());
+    }
+    Ok(flows)
+}
+
+/// The peers an endpoint stands for on the far side of a rule.
+pub fn endpoint_peers(endpoint: &Endpoint, groups: &[SecurityGroup]) -> Peers {
+    match endpoint {
+        Endpoint::Internet => Peers::internet(),
+        Endpoint::Cidr(c) => c.parse::<Cidr>().map(Peers::cidr).unwrap_or_else(|_| Peers::none()),
+        Endpoint::PrefixList(id) => Peers::prefix_list(id.clone()),
+        Endpoint::Group(_) | Endpoint::GroupName(_) | Endpoint::Tag(..) => groups
+            .iter()
+            .filter(|g| endpoint.selects_group(g))
+            .fold(Peers::none(), |acc, g| acc.union(&Peers::group(g.id.clone()))),
+        Endpoint::Subnet(_) => Peers::none(),
+    }
+}
+
+/// The flows a declaration allows, as algebra.
+pub fn decl_flows(decl: &FlowDecl, peers: Peers) -> Result<FlowSet, String> {
+    let protocol = protocol(&decl.protocol).map_err(|e| format!("flow `{}`: {e}", decl.name))?;
+    Ok(decl
+        .ports
+        .ranges()
+        .into_iter()
+        .fold(FlowSet::empty(), |acc, ports| {
+            acc.union(&FlowSet::rule(protocol, ports, peers.clone()))
+        }))
+}
+
+/// What the flow matrix declares for a group in one direction, and which
+/// declarations contributed.
+pub fn declared_for<'c>(
+    config: &'c NetworkConfig,
+    group: &SecurityGroup,
+    groups: &[SecurityGroup],
+    egress: bool,
+) -> Result<(FlowSet, Vec<&'c FlowDecl>), String> {
+    let mut flows = FlowSet::empty();
+    let mut used = Vec::new();
+    for decl in &config.flows {
+        let (this_side, far_side) = if egress {
+            (&decl.from, &decl.to)
+        } else {
+            (&decl.to, &decl.from)
+        };
+        if this_side.selects_group(group) {
+            flows = flows.union(&decl_flows(decl, endpoint_peers(far_side, groups))?);
+            used.push(decl);
+        }
+    }
+    Ok((flows, used))
+}
+
+/// A network ACL's entries of one direction, as algebra.
+pub fn nacl_entries(acl: &NetworkAcl, egress: bool) -> Result<Vec<NaclEntry>, String> {
+    acl.entries
+        .iter()
+        .filter(|e| e.egress == egress)
+        .map(|e| {
+            let cidr_text = e
+                .cidr_block
+                .as_deref()
+                .or(e.ipv6_cidr_block.as_deref())
+                .ok_or_else(|| format!("{} entry {} has no CIDR", acl.id, e.rule_number))?;
+            let cidr = cidr_text
+                .parse::<Cidr>()
+                .map_err(|err| format!("{} entry {}: {err}", acl.id, e.rule_number))?;
+            let protocol = protocol(&e.protocol)
+                .map_err(|err| format!("{} entry {}: {err}", acl.id, e.rule_number))?;
+            let icmp = matches!(protocol, Protocol::Number(n) if n == kensa_net::ICMP || n == kensa_net::ICMPV6);
+            let ports = if icmp {
+                port(e.icmp_type).map(|t| (t, t))
+            } else {
+                match (port(e.port_from), port(e.port_to)) {
+                    (Some(a), Some(b)) => Some((a, b)),
+                    _ => None,
+                }
+            };
+            Ok(NaclEntry {
+                rule_number: e.rule_number,
+                protocol,
+                ports,
+                cidr,
+                allow: e.rule_action.eq_ignore_ascii_case("allow"),
+                egress,
+            })
+        })
+        .collect()
+}
+
+/// The ACL a subnet uses: its explicit association, else its VPC's default.
+pub fn acl_of<'a>(subnet: &Subnet, acls: &'a [NetworkAcl]) -> Option<&'a NetworkAcl> {
+    acls.iter()
+        .find(|a| a.subnet_ids.contains(&subnet.id))
+        .or_else(|| acls.iter().find(|a| a.is_default && a.vpc_id == subnet.vpc_id))
+}
+
+/// Flow pieces as evidence and as one line for messages.
+pub fn pieces(flows: &FlowSet) -> (Value, String) {
+    let described: Vec<FlowPiece> = flows.describe();
+    let line = described
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ");
+    (json!(described), line)
+}
+
+/// Public addresses as seen from a VPC: everything except private ranges
+/// (RFC 1918, IPv6 unique local) and the VPC's own blocks. A rule from
+/// 192.168.0.0/16 reaches a VPN, not the internet.
+pub fn public_peers(network: &Network, vpc_id: Option<&str>) -> Peers {
+    let private = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
+        .iter()
+        .filter_map(|c| c.parse::<Cidr>().ok())
+        .fold(Peers::none(), |acc, c| acc.union(&Peers::cidr(c)));
+    Peers::internet()
+        .difference(&private)
+        .difference(&vpc_peers(network, vpc_id))
+}
+
+/// The VPC's own address space, IPv4 and IPv6: "beyond the VPC" is the rest.
+pub fn vpc_peers(network: &Network, vpc_id: Option<&str>) -> Peers {
+    let Some(vpcs) = network.vpcs.value() else {
+        return Peers::none();
+    };
+    vpcs.iter()
+        .filter(|v| Some(v.id.as_str()) == vpc_id)
+        .flat_map(|v| v.cidr_blocks.iter().chain(&v.ipv6_cidr_blocks))
+        .filter_map(|c| c.parse::<Cidr>().ok())
+        .fold(Peers::none(), |acc, c| acc.union(&Peers::cidr(c)))
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    //! Small networks for the checks' unit tests.
+    use kensa_snapshot::ec2::{
+        CidrPeer, GroupPeer, Network, NetworkAcl, NetworkAclEntry, NetworkInterface, Permission,
+        SecurityGroup, Subnet, Vpc,
+    };
+    use kensa_snapshot::{Collected, Region, Snapshot};
+
+    pub const REGION: &str = "ap-northeast-1";
+
+    pub fn snapshot(network: Network) -> Snapshot {
+        let mut s = crate::iam::fixtures::snapshot();
+        s.audited_regions = vec![REGION.to_owned()];
+        s.regions.insert(REGION.to_owned(), Region { network });
+        s
+    }
+
+    pub fn network(groups: Vec<SecurityGroup>) -> Network {
+        Network {
+            vpcs: Collected::Value(vec![Vpc {
+                id: "vpc-1".into(),
+                cidr_blocks: vec!["10.0.0.0/16".into()],
+                ipv6_cidr_blocks: vec![],
+                is_default: false,
+                tags: Default::default(),
+            }]),
+            security_groups: Collected::Value(groups),
+            network_interfaces: Collected::Value(vec![]),
+            subnets: Collected::Value(vec![]),
+            network_acls: Collected::Value(vec![]),
+            ..Network::default()
+        }
+    }
+
+    pub fn group(id: &str, name: &str, ingress: Vec<Permission>) -> SecurityGroup {
+        SecurityGroup {
+            id: id.into(),
+            name: name.into(),
+            description: String::new(),
+            vpc_id: Some("vpc-1".into()),
+            owner_id: Some("123456789012".into()),
+            tags: Default::default(),
+            ingress,
+            egress: vec![],
+        }
+    }
+
+    pub fn tcp_from_cidr(port: i32, cidr: &str) -> Permission {
+        Permission {
+            protocol: "tcp".into(),
+            from_port: Some(port),
+            to_port: Some(port),
+            ipv4_ranges: if cidr.contains(':') { vec![] } else { vec![CidrPeer { cidr: cidr.into(), description: None }] },
+            ipv6_ranges: if cidr.contains(':') { vec![CidrPeer { cidr: cidr.into(), description: None }] } else { vec![] },
+            prefix_list_ids: vec![],
+            groups: vec![],
+        }
+    }
+
+    pub fn tcp_from_group(port: i32, group_id: &str) -> Permission {
+        Permission {
+            protocol: "tcp".into(),
+            from_port: Some(port),
+            to_port: Some(port),
+            ipv4_ranges: vec![],
+            ipv6_ranges: vec![],
+            prefix_list_ids: vec![],
+            groups: vec![GroupPeer {
+                group_id: group_id.into(),
+                user_id: Some("123456789012".into()),
+                vpc_id: None,
+                peering_status: None,
+                description: None,
+            }],
+        }
+    }
+
+    pub fn all_traffic_to(cidr: &str) -> Permission {
+        Permission {
+            protocol: "-1".into(),
+            from_port: None,
+            to_port: None,
+            ipv4_ranges: vec![CidrPeer { cidr: cidr.into(), description: None }],
+            ipv6_ranges: vec![],
+            prefix_list_ids: vec![],
+            groups: vec![],
+        }
+    }
+
+    pub fn interface(id: &str, groups: &[&str]) -> NetworkInterface {
+        NetworkInterface {
+            id: id.into(),
+            vpc_id: Some("vpc-1".into()),
+            subnet_id: Some("subnet-1".into()),
+            group_ids: groups.iter().map(|g| (*g).to_owned()).collect(),
+            interface_type: Some("interface".into()),
+            description: None,
+            instance_id: Some("i-1".into()),
+            private_ip_addresses: vec!["10.0.1.10".into()],
+        }
+    }
+
+    pub fn subnet(id: &str, cidr: &str, tags: &[(&str, &str)]) -> Subnet {
+        Subnet {
+            id: id.into(),
+            vpc_id: "vpc-1".into(),
+            cidr_block: Some(cidr.into()),
+            ipv6_cidr_blocks: vec![],
+            availability_zone: Some("ap-northeast-1a".into()),
+            map_public_ip_on_launch: false,
+            tags: tags.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+        }
+    }
+
+    /// An ACL entry: `(rule, protocol, ports, cidr, allow)`, ingress.
+    pub fn entry(rule: i32, protocol: &str, ports: Option<(i32, i32)>, cidr: &str, allow: bool) -> NetworkAclEntry {
+        NetworkAclEntry {
+            rule_number: rule,
+            protocol: protocol.into(),
+            rule_action: if allow { "allow" } else { "deny" }.into(),
+            egress: false,
+            cidr_block: (!cidr.contains(':')).then(|| cidr.to_owned()),
+            ipv6_cidr_block: cidr.contains(':').then(|| cidr.to_owned()),
+            port_from: ports.map(|p| p.0),
+            port_to: ports.map(|p| p.1),
+            icmp_type: None,
+            icmp_code: None,
+        }
+    }
+
+    pub fn acl(id: &str, is_default: bool, subnets: &[&str], entries: Vec<NetworkAclEntry>) -> NetworkAcl {
+        NetworkAcl {
+            id: id.into(),
+            vpc_id: "vpc-1".into(),
+            is_default,
+            subnet_ids: subnets.iter().map(|s| (*s).to_owned()).collect(),
+            entries,
+            tags: Default::default(),
+        }
+    }
+
+    /// AWS's default ACL: allow everything, then the implicit deny.
+    pub fn allow_all_entries() -> Vec<NetworkAclEntry> {
+        vec![entry(100, "-1", None, "0.0.0.0/0", true), entry(32767, "-1", None, "0.0.0.0/0", false)]
+    }
+}
