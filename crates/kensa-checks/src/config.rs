@@ -328,7 +328,10 @@ impl Config {
         for (index, boundary) in network.subnet_boundaries.iter().enumerate() {
             for allow in &boundary.allow {
                 crate::network::protocol(&allow.protocol).map_err(|e| {
-                    format!("network.subnet_boundaries[{index}] (`{}`): {e}", boundary.name)
+                    format!(
+                        "network.subnet_boundaries[{index}] (`{}`): {e}",
+                        boundary.name
+                    )
                 })?;
             }
         }

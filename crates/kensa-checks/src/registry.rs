@@ -136,9 +136,10 @@ mod tests {
             }
             for id in m.fsbp {
                 assert!(
-                    id.split_once('.')
-                        .is_some_and(|(s, n)| s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-                            && n.parse::<u16>().is_ok()),
+                    id.split_once('.').is_some_and(|(s, n)| s
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                        && n.parse::<u16>().is_ok()),
                     "{}: FSBP {id}",
                     m.id
                 );

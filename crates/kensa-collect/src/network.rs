@@ -68,7 +68,11 @@ pub(crate) async fn collect(caller: &Caller, ec2: &aws_sdk_ec2::Client, region: 
     }
 }
 
-async fn vpcs(caller: &Caller, ec2: &aws_sdk_ec2::Client, region: &str) -> Result<Vec<Vpc>, CallError> {
+async fn vpcs(
+    caller: &Caller,
+    ec2: &aws_sdk_ec2::Client,
+    region: &str,
+) -> Result<Vec<Vpc>, CallError> {
     let call = Call::regional("ec2", "DescribeVpcs", region);
     let pages = caller
         .all_pages(&call, ec2.describe_vpcs().into_paginator().send())
@@ -104,7 +108,11 @@ async fn vpcs(caller: &Caller, ec2: &aws_sdk_ec2::Client, region: &str) -> Resul
     Ok(out)
 }
 
-async fn subnets(caller: &Caller, ec2: &aws_sdk_ec2::Client, region: &str) -> Result<Vec<Subnet>, CallError> {
+async fn subnets(
+    caller: &Caller,
+    ec2: &aws_sdk_ec2::Client,
+    region: &str,
+) -> Result<Vec<Subnet>, CallError> {
     let call = Call::regional("ec2", "DescribeSubnets", region);
     let pages = caller
         .all_pages(&call, ec2.describe_subnets().into_paginator().send())
@@ -147,8 +155,10 @@ async fn route_tables(
         .flat_map(|p| p.route_tables.unwrap_or_default())
         .filter_map(|t| {
             let associations = t.associations.unwrap_or_default();
-            let mut subnet_ids: Vec<String> =
-                associations.iter().filter_map(|a| a.subnet_id.clone()).collect();
+            let mut subnet_ids: Vec<String> = associations
+                .iter()
+                .filter_map(|a| a.subnet_id.clone())
+                .collect();
             subnet_ids.sort();
             Some(RouteTable {
                 id: t.route_table_id?,
@@ -184,7 +194,10 @@ async fn internet_gateways(
 ) -> Result<Vec<InternetGateway>, CallError> {
     let call = Call::regional("ec2", "DescribeInternetGateways", region);
     let pages = caller
-        .all_pages(&call, ec2.describe_internet_gateways().into_paginator().send())
+        .all_pages(
+            &call,
+            ec2.describe_internet_gateways().into_paginator().send(),
+        )
         .await?;
     let mut out: Vec<InternetGateway> = pages
         .into_iter()
@@ -292,7 +305,10 @@ async fn security_groups(
 ) -> Result<Vec<SecurityGroup>, CallError> {
     let call = Call::regional("ec2", "DescribeSecurityGroups", region);
     let pages = caller
-        .all_pages(&call, ec2.describe_security_groups().into_paginator().send())
+        .all_pages(
+            &call,
+            ec2.describe_security_groups().into_paginator().send(),
+        )
         .await?;
     let mut out: Vec<SecurityGroup> = pages
         .into_iter()
@@ -305,7 +321,12 @@ async fn security_groups(
                 vpc_id: g.vpc_id,
                 owner_id: g.owner_id,
                 tags: tags(g.tags),
-                ingress: g.ip_permissions.unwrap_or_default().into_iter().map(permission).collect(),
+                ingress: g
+                    .ip_permissions
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(permission)
+                    .collect(),
                 egress: g
                     .ip_permissions_egress
                     .unwrap_or_default()
@@ -326,7 +347,10 @@ async fn network_interfaces(
 ) -> Result<Vec<NetworkInterface>, CallError> {
     let call = Call::regional("ec2", "DescribeNetworkInterfaces", region);
     let pages = caller
-        .all_pages(&call, ec2.describe_network_interfaces().into_paginator().send())
+        .all_pages(
+            &call,
+            ec2.describe_network_interfaces().into_paginator().send(),
+        )
         .await?;
     let mut out: Vec<NetworkInterface> = pages
         .into_iter()
@@ -419,7 +443,12 @@ async fn vpc_peering_connections(
 ) -> Result<Vec<VpcPeeringConnection>, CallError> {
     let call = Call::regional("ec2", "DescribeVpcPeeringConnections", region);
     let pages = caller
-        .all_pages(&call, ec2.describe_vpc_peering_connections().into_paginator().send())
+        .all_pages(
+            &call,
+            ec2.describe_vpc_peering_connections()
+                .into_paginator()
+                .send(),
+        )
         .await?;
     let cidrs = |info: Option<&types::VpcPeeringConnectionVpcInfo>| -> Vec<String> {
         let Some(info) = info else { return Vec::new() };
@@ -462,7 +491,10 @@ async fn prefix_lists(
 ) -> Result<Vec<PrefixList>, CallError> {
     let call = Call::regional("ec2", "DescribeManagedPrefixLists", region);
     let pages = caller
-        .all_pages(&call, ec2.describe_managed_prefix_lists().into_paginator().send())
+        .all_pages(
+            &call,
+            ec2.describe_managed_prefix_lists().into_paginator().send(),
+        )
         .await?;
     let lists: Vec<types::ManagedPrefixList> = pages
         .into_iter()
@@ -476,7 +508,8 @@ async fn prefix_lists(
             let entries = if aws_managed {
                 Collected::NotCollected
             } else {
-                let call = Call::regional("ec2", "GetManagedPrefixListEntries", region).on(id.clone());
+                let call =
+                    Call::regional("ec2", "GetManagedPrefixListEntries", region).on(id.clone());
                 let pages = caller
                     .all_pages(
                         &call,

@@ -423,3 +423,118 @@ async fn an_unparsable_credential_report_is_a_malformed_response() {
     assert!(error.message.contains("mfa_active"), "{error}");
     assert_eq!(snapshot.errors, vec![error.clone()]);
 }
+
+/// EC2 pages with `nextToken`; every page's groups arrive, with their
+/// rules' CIDRs, group references and prefix lists, and a customer
+/// managed prefix list is read with its entries.
+#[tokio::test]
+async fn security_groups_over_two_pages_with_rules_and_prefix_lists() {
+    let fake = FakeAws::with_defaults();
+    let ec2 = |action: &str, body: &str| {
+        format!(
+            "<{action}Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+             <requestId>req</requestId>{body}</{action}Response>"
+        )
+    };
+    let group = |id: &str, name: &str, rules: &str| {
+        format!(
+            "<item><ownerId>{ACCOUNT}</ownerId><groupId>{id}</groupId><groupName>{name}</groupName>\
+             <groupDescription>d</groupDescription><vpcId>vpc-1</vpcId>\
+             <ipPermissions>{rules}</ipPermissions><ipPermissionsEgress/></item>"
+        )
+    };
+    let web = group(
+        "sg-web",
+        "web",
+        "<item><ipProtocol>tcp</ipProtocol><fromPort>443</fromPort><toPort>443</toPort>\
+         <ipRanges><item><cidrIp>0.0.0.0/0</cidrIp><description>public</description></item></ipRanges>\
+         <ipv6Ranges><item><cidrIpv6>::/0</cidrIpv6></item></ipv6Ranges></item>",
+    );
+    let db = group(
+        "sg-db",
+        "db",
+        "<item><ipProtocol>tcp</ipProtocol><fromPort>5432</fromPort><toPort>5432</toPort>\
+         <groups><item><groupId>sg-web</groupId><userId>123456789012</userId></item></groups>\
+         <prefixListIds><item><prefixListId>pl-office</prefixListId></item></prefixListIds></item>",
+    );
+    // `replace`: the defaults already answer these with empty lists.
+    fake.replace(
+        &[("Action", "DescribeSecurityGroups")],
+        200,
+        &ec2(
+            "DescribeSecurityGroups",
+            &format!("<securityGroupInfo>{web}</securityGroupInfo><nextToken>page2</nextToken>"),
+        ),
+    );
+    fake.route(
+        &[("Action", "DescribeSecurityGroups"), ("NextToken", "page2")],
+        200,
+        &ec2(
+            "DescribeSecurityGroups",
+            &format!("<securityGroupInfo>{db}</securityGroupInfo>"),
+        ),
+    );
+    fake.replace(
+        &[("Action", "DescribeManagedPrefixLists")],
+        200,
+        &ec2(
+            "DescribeManagedPrefixLists",
+            "<prefixListSet><item><prefixListId>pl-office</prefixListId><prefixListName>office</prefixListName>\
+             <addressFamily>IPv4</addressFamily><ownerId>123456789012</ownerId></item>\
+             <item><prefixListId>pl-s3</prefixListId><prefixListName>com.amazonaws.us-east-1.s3</prefixListName>\
+             <addressFamily>IPv4</addressFamily><ownerId>AWS</ownerId></item></prefixListSet>",
+        ),
+    );
+    fake.route(
+        &[
+            ("Action", "GetManagedPrefixListEntries"),
+            ("PrefixListId", "pl-office"),
+        ],
+        200,
+        &ec2(
+            "GetManagedPrefixListEntries",
+            "<entrySet><item><cidr>203.0.113.0/24</cidr></item></entrySet>",
+        ),
+    );
+    let snapshot = collect(&fake, 1).await;
+    assert!(snapshot.errors.is_empty(), "{:?}", snapshot.errors);
+    let network = &snapshot.regions["us-east-1"].network;
+    let Collected::Value(groups) = &network.security_groups else {
+        panic!("{:?}", network.security_groups)
+    };
+    assert_eq!(
+        groups.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(),
+        ["sg-db", "sg-web"]
+    );
+    let web_rule = &groups[1].ingress[0];
+    assert_eq!(
+        (web_rule.from_port, web_rule.to_port),
+        (Some(443), Some(443))
+    );
+    assert_eq!(web_rule.ipv4_ranges[0].cidr, "0.0.0.0/0");
+    assert_eq!(
+        web_rule.ipv4_ranges[0].description.as_deref(),
+        Some("public")
+    );
+    assert_eq!(web_rule.ipv6_ranges[0].cidr, "::/0");
+    let db_rule = &groups[0].ingress[0];
+    assert_eq!(db_rule.groups[0].group_id, "sg-web");
+    assert_eq!(db_rule.prefix_list_ids[0].prefix_list_id, "pl-office");
+    let Collected::Value(lists) = &network.prefix_lists else {
+        panic!("{:?}", network.prefix_lists)
+    };
+    assert_eq!(
+        lists[0].entries,
+        Collected::Value(vec!["203.0.113.0/24".to_owned()])
+    );
+    assert_eq!(
+        lists[1].entries,
+        Collected::NotCollected,
+        "AWS-managed lists stay names"
+    );
+    assert_eq!(
+        fake.requests_with(&[("Action", "DescribeSecurityGroups"), ("NextToken", "page2")]),
+        2,
+        "the second page, once per audited region"
+    );
+}

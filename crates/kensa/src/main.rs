@@ -15,6 +15,8 @@ use kensa_checks::{Config, Lang, Report, Selection, Source, docs, registry};
 use kensa_collect::CollectOptions;
 use kensa_report::{TextOptions, render_json, render_text};
 
+mod network_cmd;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "kensa",
@@ -53,6 +55,8 @@ enum Command {
         #[arg(long, value_name = "ID")]
         requirement: Option<String>,
     },
+    /// Show who can reach which security group, or whether one endpoint can reach another
+    Network(network_cmd::NetworkArgs),
     /// Document one check
     Explain {
         /// The check's ID (see `kensa checks`)
@@ -150,6 +154,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit(args) => {
             let config = load_config(cli.config.as_deref())?;
             audit(args, &config, lang)
+        }
+        Command::Network(args) => {
+            let config = load_config(cli.config.as_deref())?;
+            network_cmd::run(args, &config, lang)
         }
         Command::Collect(args) => {
             let snapshot = collect_live(&args.aws)?;

@@ -3,7 +3,7 @@
 use kensa_snapshot::AccessKey;
 use serde_json::json;
 
-use super::user_resource;
+use super::{user_resource, users_or_error};
 use crate::{
     Check, CheckMeta, Context, Finding, Resource, Severity, StaticText, Status, redact_key_id, text,
 };
@@ -55,15 +55,9 @@ pub(crate) fn key_resource(user: &kensa_snapshot::User, key: &AccessKey) -> Reso
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let meta = &CHECK.meta;
-    let users = match ctx.snapshot.iam.users.get() {
+    let users = match users_or_error(ctx, meta) {
         Ok(u) => u,
-        Err(m) => {
-            return vec![meta.missing(
-                ctx.account_resource("AWS::::Account", "IAM users"),
-                m,
-                "iam:GetAccountAuthorizationDetails",
-            )];
-        }
+        Err(error) => return vec![*error],
     };
     let max = ctx.config.iam.access_key_max_age_days;
     let mut findings = Vec::new();

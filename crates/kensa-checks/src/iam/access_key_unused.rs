@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::access_key_rotation::key_resource;
-use super::user_resource;
+use super::{user_resource, users_or_error};
 use crate::{
     Check, CheckMeta, Context, Finding, Severity, StaticText, Status, redact_key_id, text,
 };
@@ -40,15 +40,9 @@ pub static CHECK: Check = Check {
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let meta = &CHECK.meta;
-    let users = match ctx.snapshot.iam.users.get() {
+    let users = match users_or_error(ctx, meta) {
         Ok(u) => u,
-        Err(m) => {
-            return vec![meta.missing(
-                ctx.account_resource("AWS::::Account", "IAM users"),
-                m,
-                "iam:GetAccountAuthorizationDetails",
-            )];
-        }
+        Err(error) => return vec![*error],
     };
     let limit = ctx.config.iam.access_key_unused_days;
     let mut findings = Vec::new();

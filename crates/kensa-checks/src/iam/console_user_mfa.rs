@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{has_console_password, user_resource};
+use super::{has_console_password, user_resource, users_or_error};
 use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
@@ -41,15 +41,9 @@ pub static CHECK: Check = Check {
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let meta = &CHECK.meta;
-    let users = match ctx.snapshot.iam.users.get() {
+    let users = match users_or_error(ctx, meta) {
         Ok(u) => u,
-        Err(m) => {
-            return vec![meta.missing(
-                ctx.account_resource("AWS::::Account", "IAM users"),
-                m,
-                "iam:GetAccountAuthorizationDetails",
-            )];
-        }
+        Err(error) => return vec![*error],
     };
     let mut findings = Vec::new();
     for user in users {

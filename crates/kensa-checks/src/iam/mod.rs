@@ -18,7 +18,7 @@ pub mod user_in_group;
 
 use kensa_snapshot::{Group, Missing, User};
 
-use crate::{GLOBAL_REGION, Resource};
+use crate::{CheckMeta, Context, Finding, GLOBAL_REGION, Resource};
 
 pub(crate) fn user_resource(user: &User) -> Resource {
     Resource {
@@ -50,6 +50,27 @@ pub(crate) fn missing_group_resource(name: &str) -> Resource {
         name: Some(name.to_owned()),
         region: GLOBAL_REGION.to_owned(),
     }
+}
+
+/// The account's users, or the ERROR finding every per-user check gives
+/// when they could not be read.
+pub(crate) fn users_or_error<'a>(
+    ctx: &Context<'a>,
+    meta: &CheckMeta,
+) -> Result<&'a [User], Box<Finding>> {
+    ctx.snapshot
+        .iam
+        .users
+        .get()
+        .map(Vec::as_slice)
+        .map_err(|missing| {
+            meta.missing(
+                ctx.account_resource("AWS::::Account", "IAM users"),
+                missing,
+                "iam:GetAccountAuthorizationDetails",
+            )
+        })
+        .map_err(Box::new)
 }
 
 /// Whether a user can sign in to the console, as far as the data says.

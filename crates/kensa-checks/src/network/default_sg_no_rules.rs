@@ -2,8 +2,10 @@
 
 use serde_json::json;
 
-use super::{group_flows, group_resource, missing_list, pieces, region_resource, regions};
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use super::{
+    PrefixLists, group_flows, group_resource, missing_list, pieces, region_resource, regions,
+};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -40,20 +42,32 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         let groups = match missing_list(network, |n| &n.security_groups) {
             Ok(g) => g,
             Err(m) => {
-                findings.push(meta.missing(region_resource(ctx, region), m, "ec2:DescribeSecurityGroups"));
+                findings.push(meta.missing(
+                    region_resource(ctx, region),
+                    m,
+                    "ec2:DescribeSecurityGroups",
+                ));
                 continue;
             }
         };
         for group in groups.iter().filter(|g| g.is_default()) {
             let id = &group.id;
             let vpc = group.vpc_id.as_deref().unwrap_or("-");
-            let (ingress, egress) = match (group_flows(group, false), group_flows(group, true)) {
+            let lists = network.map(|n| PrefixLists(&n.prefix_lists));
+            let flows = |egress| match lists {
+                Some(l) => group_flows(group, egress, l),
+                None => Err("ec2:DescribeManagedPrefixLists was not collected".to_owned()),
+            };
+            let (ingress, egress) = match (flows(false), flows(true)) {
                 (Ok(i), Ok(e)) => (i, e),
                 (Err(e), _) | (_, Err(e)) => {
                     findings.push(meta.finding(
                         Status::Error,
                         group_resource(ctx, region, group),
-                        text!("Could not decide for {id}: {e}", "{id} を判定できません: {e}"),
+                        text!(
+                            "Could not decide for {id}: {e}",
+                            "{id} を判定できません: {e}"
+                        ),
                         json!({ "malformed_rule": e }),
                     ));
                     continue;
@@ -104,9 +118,18 @@ mod tests {
             group("sg-x", "web", vec![tcp_from_cidr(443, "0.0.0.0/0")]),
         ]));
         let f = crate::iam::fixtures::run_check(&CHECK, &s);
-        assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), vec![Status::Pass, Status::Fail]);
-        assert_eq!(f[1].message.en, "Default group sg-d2 of vpc-1 has 1 rule(s)");
+        assert_eq!(
+            f.iter().map(|f| f.status).collect::<Vec<_>>(),
+            vec![Status::Pass, Status::Fail]
+        );
+        assert_eq!(
+            f[1].message.en,
+            "Default group sg-d2 of vpc-1 has 1 rule(s)"
+        );
         assert_eq!(f[1].resource.kind, "AWS::EC2::SecurityGroup");
-        assert_eq!(f[1].resource.arn.as_deref(), Some("arn:aws:ec2:ap-northeast-1:123456789012:security-group/sg-d2"));
+        assert_eq!(
+            f[1].resource.arn.as_deref(),
+            Some("arn:aws:ec2:ap-northeast-1:123456789012:security-group/sg-d2")
+        );
     }
 }

@@ -58,7 +58,7 @@ impl TryFrom<String> for Endpoint {
                 return Err(format!(
                     "`{t}` is not an endpoint: use internet, cidr:CIDR, sg:ID, sg-name:NAME, \
                      tag:KEY=VALUE, pl:ID or subnet:ID"
-                ))
+                ));
             }
         };
         Ok(endpoint)
@@ -105,7 +105,10 @@ impl Endpoint {
         match self {
             Endpoint::Subnet(id) => &subnet.id == id,
             Endpoint::Tag(k, v) => has_tag(&subnet.tags, k, v),
-            Endpoint::Cidr(c) => match (c.parse::<Cidr>(), subnet.cidr_block.as_deref().map(str::parse::<Cidr>)) {
+            Endpoint::Cidr(c) => match (
+                c.parse::<Cidr>(),
+                subnet.cidr_block.as_deref().map(str::parse::<Cidr>),
+            ) {
                 (Ok(Cidr::V4(outer)), Some(Ok(Cidr::V4(inner)))) => {
                     inner.to_set().is_subset(&outer.to_set())
                 }
@@ -127,19 +130,42 @@ mod tests {
     #[test]
     fn parses_every_form() {
         assert_eq!(parse("internet").unwrap(), Endpoint::Internet);
-        assert_eq!(parse("cidr:10.0.0.0/16").unwrap(), Endpoint::Cidr("10.0.0.0/16".into()));
-        assert_eq!(parse("10.0.0.0/16").unwrap(), Endpoint::Cidr("10.0.0.0/16".into()));
+        assert_eq!(
+            parse("cidr:10.0.0.0/16").unwrap(),
+            Endpoint::Cidr("10.0.0.0/16".into())
+        );
+        assert_eq!(
+            parse("10.0.0.0/16").unwrap(),
+            Endpoint::Cidr("10.0.0.0/16".into())
+        );
         assert_eq!(parse("sg-0abc").unwrap(), Endpoint::Group("sg-0abc".into()));
-        assert_eq!(parse("sg-name:app").unwrap(), Endpoint::GroupName("app".into()));
-        assert_eq!(parse("tag:Role=db").unwrap(), Endpoint::Tag("Role".into(), "db".into()));
-        assert_eq!(parse("pl:pl-1").unwrap(), Endpoint::PrefixList("pl-1".into()));
+        assert_eq!(
+            parse("sg-name:app").unwrap(),
+            Endpoint::GroupName("app".into())
+        );
+        assert_eq!(
+            parse("tag:Role=db").unwrap(),
+            Endpoint::Tag("Role".into(), "db".into())
+        );
+        assert_eq!(
+            parse("pl:pl-1").unwrap(),
+            Endpoint::PrefixList("pl-1".into())
+        );
         assert_eq!(parse("sg-name:app").unwrap().to_string(), "sg-name:app");
     }
 
     #[test]
     fn errors_say_what_to_write() {
-        assert!(parse("cidr:10.0.0.0/40").unwrap_err().starts_with("`cidr:10.0.0.0/40`: "));
+        assert!(
+            parse("cidr:10.0.0.0/40")
+                .unwrap_err()
+                .starts_with("`cidr:10.0.0.0/40`: ")
+        );
         assert!(parse("tag:Role").unwrap_err().contains("tag:KEY=VALUE"));
-        assert!(parse("somewhere").unwrap_err().contains("is not an endpoint"));
+        assert!(
+            parse("somewhere")
+                .unwrap_err()
+                .contains("is not an endpoint")
+        );
     }
 }

@@ -16,11 +16,11 @@ pub mod sg_references_resolve;
 pub mod sg_unused;
 
 use kensa_net::{Cidr, FlowPiece, FlowSet, NaclEntry, Peers, Protocol, SgRule};
-use kensa_snapshot::ec2::{Network, NetworkAcl, Permission, SecurityGroup, Subnet};
-use kensa_snapshot::Missing;
-use serde_json::{json, Value};
+use kensa_snapshot::ec2::{Network, NetworkAcl, Permission, PrefixList, SecurityGroup, Subnet};
+use kensa_snapshot::{Collected, Missing};
+use serde_json::{Value, json};
 
-use crate::{Context, Resource};
+use crate::{CheckMeta, Context, Finding, Resource, Status, text};
 use config::{FlowDecl, NetworkConfig};
 use endpoint::Endpoint;
 
@@ -107,12 +107,66 @@ fn port(value: Option<i32>) -> Option<u16> {
     value.and_then(|v| u16::try_from(v).ok())
 }
 
+/// A region's managed prefix lists. A rule or flow naming a customer
+/// managed list covers the addresses of its entries (as well as the list's
+/// name, so that a flow declared as `pl:ID` explains it); AWS-managed
+/// lists (service ranges such as S3's) stay names.
+#[derive(Debug, Clone, Copy)]
+pub struct PrefixLists<'a>(pub &'a Collected<Vec<PrefixList>>);
+
+impl PrefixLists<'_> {
+    /// What naming list `id` in a rule lets through. A list whose entries
+    /// could not be read makes the rule undecidable: an error, never "no
+    /// addresses" (a list holding 0.0.0.0/0 would otherwise pass).
+    pub fn peers(&self, id: &str) -> Result<Peers, String> {
+        let named = Peers::prefix_list(id.to_owned());
+        let lists = match self.0 {
+            Collected::Value(lists) => lists,
+            Collected::Error(e) => {
+                return Err(format!(
+                    "prefix list {id} cannot be expanded: {} failed ({}: {})",
+                    e.call(),
+                    e.code,
+                    e.message
+                ));
+            }
+            Collected::NotCollected => {
+                return Err(format!(
+                    "prefix list {id} cannot be expanded: ec2:DescribeManagedPrefixLists was not collected"
+                ));
+            }
+        };
+        let Some(list) = lists.iter().find(|l| l.id == id) else {
+            return Err(format!(
+                "prefix list {id} is not among the region's prefix lists (ec2:DescribeManagedPrefixLists)"
+            ));
+        };
+        match &list.entries {
+            Collected::Value(cidrs) => cidrs.iter().try_fold(named, |acc, c| {
+                let cidr = c
+                    .parse::<Cidr>()
+                    .map_err(|e| format!("prefix list {id} entry `{c}`: {e}"))?;
+                Ok(acc.union(&Peers::cidr(cidr)))
+            }),
+            // Entries are read for customer managed lists only.
+            Collected::NotCollected => Ok(named),
+            Collected::Error(e) => Err(format!(
+                "prefix list {id} cannot be expanded: {} failed ({}: {})",
+                e.call(),
+                e.code,
+                e.message
+            )),
+        }
+    }
+}
+
 /// One `IpPermission` as algebra. AWS: protocol -1 means everything; a
 /// missing or -1 port means all ports; for ICMP, FromPort is the type and
 /// ToPort the code (codes are not modelled, so the type is the range).
-pub fn permission_rule(permission: &Permission) -> Result<SgRule, String> {
+pub fn permission_rule(permission: &Permission, lists: PrefixLists<'_>) -> Result<SgRule, String> {
     let protocol = protocol(&permission.protocol)?;
-    let icmp = matches!(protocol, Protocol::Number(n) if n == kensa_net::ICMP || n == kensa_net::ICMPV6);
+    let icmp =
+        matches!(protocol, Protocol::Number(n) if n == kensa_net::ICMP || n == kensa_net::ICMPV6);
     let ports = match (port(permission.from_port), port(permission.to_port)) {
         _ if icmp => port(permission.from_port).map(|t| (t, t)),
         (Some(from), Some(to)) => Some((from, to)),
@@ -137,7 +191,7 @@ pub fn permission_rule(permission: &Permission) -> Result<SgRule, String> {
         peers = peers.union(&Peers::group(group.group_id.clone()));
     }
     for list in &permission.prefix_list_ids {
-        peers = peers.union(&Peers::prefix_list(list.prefix_list_id.clone()));
+        peers = peers.union(&lists.peers(&list.prefix_list_id)?);
     }
     Ok(SgRule {
         protocol,
@@ -148,11 +202,19 @@ pub fn permission_rule(permission: &Permission) -> Result<SgRule, String> {
 }
 
 /// Everything a group's rules allow in one direction.
-pub fn group_flows(group: &SecurityGroup, egress: bool) -> Result<FlowSet, String> {
-    let permissions = if egress { &group.egress } else { &group.ingress };
+pub fn group_flows(
+    group: &SecurityGroup,
+    egress: bool,
+    lists: PrefixLists<'_>,
+) -> Result<FlowSet, String> {
+    let permissions = if egress {
+        &group.egress
+    } else {
+        &group.ingress
+    };
     let mut flows = FlowSet::empty();
     for (index, permission) in permissions.iter().enumerate() {
-        let rule = permission_rule(permission).map_err(|e| {
+        let rule = permission_rule(permission, lists).map_err(|e| {
             format!(
                 "{} rule {index} of {}: {e}",
                 if egress { "egress" } else { "ingress" },
@@ -165,17 +227,26 @@ pub fn group_flows(group: &SecurityGroup, egress: bool) -> Result<FlowSet, Strin
 }
 
 /// The peers an endpoint stands for on the far side of a rule.
-pub fn endpoint_peers(endpoint: &Endpoint, groups: &[SecurityGroup]) -> Peers {
-    match endpoint {
+pub fn endpoint_peers(
+    endpoint: &Endpoint,
+    groups: &[SecurityGroup],
+    lists: PrefixLists<'_>,
+) -> Result<Peers, String> {
+    Ok(match endpoint {
         Endpoint::Internet => Peers::internet(),
-        Endpoint::Cidr(c) => c.parse::<Cidr>().map(Peers::cidr).unwrap_or_else(|_| Peers::none()),
-        Endpoint::PrefixList(id) => Peers::prefix_list(id.clone()),
+        Endpoint::Cidr(c) => c
+            .parse::<Cidr>()
+            .map(Peers::cidr)
+            .unwrap_or_else(|_| Peers::none()),
+        Endpoint::PrefixList(id) => lists.peers(id)?,
         Endpoint::Group(_) | Endpoint::GroupName(_) | Endpoint::Tag(..) => groups
             .iter()
             .filter(|g| endpoint.selects_group(g))
-            .fold(Peers::none(), |acc, g| acc.union(&Peers::group(g.id.clone()))),
+            .fold(Peers::none(), |acc, g| {
+                acc.union(&Peers::group(g.id.clone()))
+            }),
         Endpoint::Subnet(_) => Peers::none(),
-    }
+    })
 }
 
 /// The flows a declaration allows, as algebra.
@@ -190,28 +261,70 @@ pub fn decl_flows(decl: &FlowDecl, peers: Peers) -> Result<FlowSet, String> {
         }))
 }
 
-/// What the flow matrix declares for a group in one direction, and which
-/// declarations contributed.
-pub fn declared_for<'c>(
-    config: &'c NetworkConfig,
-    group: &SecurityGroup,
-    groups: &[SecurityGroup],
-    egress: bool,
-) -> Result<(FlowSet, Vec<&'c FlowDecl>), String> {
-    let mut flows = FlowSet::empty();
-    let mut used = Vec::new();
-    for decl in &config.flows {
-        let (this_side, far_side) = if egress {
-            (&decl.from, &decl.to)
-        } else {
-            (&decl.to, &decl.from)
+/// The flow table resolved against one region's groups and prefix lists.
+/// Each declaration's flows are computed once, as seen from either end, so
+/// judging every group costs the flows that select it, not a scan of all
+/// groups per flow (which made 10,000 groups quadratic).
+#[derive(Debug)]
+pub struct FlowMatrix<'c> {
+    flows: Vec<ResolvedFlow<'c>>,
+}
+
+#[derive(Debug)]
+struct ResolvedFlow<'c> {
+    decl: &'c FlowDecl,
+    /// What the destination's ingress may allow: the source as peers.
+    inbound: Result<FlowSet, String>,
+    /// What the source's egress may allow: the destination as peers.
+    outbound: Result<FlowSet, String>,
+}
+
+impl<'c> FlowMatrix<'c> {
+    pub fn resolve(
+        config: &'c NetworkConfig,
+        groups: &[SecurityGroup],
+        lists: PrefixLists<'_>,
+    ) -> Self {
+        let side = |decl: &FlowDecl, far: &Endpoint| {
+            let peers = endpoint_peers(far, groups, lists)
+                .map_err(|e| format!("flow `{}`: {e}", decl.name))?;
+            decl_flows(decl, peers)
         };
-        if this_side.selects_group(group) {
-            flows = flows.union(&decl_flows(decl, endpoint_peers(far_side, groups))?);
-            used.push(decl);
-        }
+        let flows = config
+            .flows
+            .iter()
+            .map(|decl| ResolvedFlow {
+                decl,
+                inbound: side(decl, &decl.from),
+                outbound: side(decl, &decl.to),
+            })
+            .collect();
+        FlowMatrix { flows }
     }
-    Ok((flows, used))
+
+    /// What the table declares for a group in one direction, and which
+    /// declarations contributed. A declaration that selects the group but
+    /// could not be resolved makes the answer an error, never "undeclared".
+    pub fn declared_for(
+        &self,
+        group: &SecurityGroup,
+        egress: bool,
+    ) -> Result<(FlowSet, Vec<&'c FlowDecl>), String> {
+        let mut flows = FlowSet::empty();
+        let mut used = Vec::new();
+        for flow in &self.flows {
+            let (this_side, resolved) = if egress {
+                (&flow.decl.from, &flow.outbound)
+            } else {
+                (&flow.decl.to, &flow.inbound)
+            };
+            if this_side.selects_group(group) {
+                flows = flows.union(resolved.as_ref().map_err(Clone::clone)?);
+                used.push(flow.decl);
+            }
+        }
+        Ok((flows, used))
+    }
 }
 
 /// A network ACL's entries of one direction, as algebra.
@@ -255,7 +368,43 @@ pub fn nacl_entries(acl: &NetworkAcl, egress: bool) -> Result<Vec<NaclEntry>, St
 pub fn acl_of<'a>(subnet: &Subnet, acls: &'a [NetworkAcl]) -> Option<&'a NetworkAcl> {
     acls.iter()
         .find(|a| a.subnet_ids.contains(&subnet.id))
-        .or_else(|| acls.iter().find(|a| a.is_default && a.vpc_id == subnet.vpc_id))
+        .or_else(|| {
+            acls.iter()
+                .find(|a| a.is_default && a.vpc_id == subnet.vpc_id)
+        })
+}
+
+/// The ACL a subnet uses and its inbound entries, or the ERROR finding that
+/// says why they cannot be judged (no ACL listed, or a malformed entry).
+pub(crate) fn subnet_inbound<'a>(
+    ctx: &Context<'_>,
+    meta: &CheckMeta,
+    region: &str,
+    subnet: &Subnet,
+    acls: &'a [NetworkAcl],
+) -> Result<(&'a NetworkAcl, Vec<NaclEntry>), Box<Finding>> {
+    let id = &subnet.id;
+    let Some(acl) = acl_of(subnet, acls) else {
+        return Err(Box::new(meta.incomplete(
+            subnet_resource(ctx, region, subnet),
+            "ec2:DescribeNetworkAcls",
+            text!("an ACL for {id} or its VPC", " {id} またはその VPC の ACL "),
+        )));
+    };
+    nacl_entries(acl, false)
+        .map(|entries| (acl, entries))
+        .map_err(|e| {
+            meta.finding(
+                Status::Error,
+                subnet_resource(ctx, region, subnet),
+                text!(
+                    "Could not decide for {id}: {e}",
+                    "{id} を判定できません: {e}"
+                ),
+                json!({ "malformed_entry": e }),
+            )
+        })
+        .map_err(Box::new)
 }
 
 /// Flow pieces as evidence and as one line for messages.
@@ -325,6 +474,7 @@ pub(crate) mod fixtures {
             network_interfaces: Collected::Value(vec![]),
             subnets: Collected::Value(vec![]),
             network_acls: Collected::Value(vec![]),
+            prefix_lists: Collected::Value(vec![]),
             ..Network::default()
         }
     }
@@ -347,8 +497,22 @@ pub(crate) mod fixtures {
             protocol: "tcp".into(),
             from_port: Some(port),
             to_port: Some(port),
-            ipv4_ranges: if cidr.contains(':') { vec![] } else { vec![CidrPeer { cidr: cidr.into(), description: None }] },
-            ipv6_ranges: if cidr.contains(':') { vec![CidrPeer { cidr: cidr.into(), description: None }] } else { vec![] },
+            ipv4_ranges: if cidr.contains(':') {
+                vec![]
+            } else {
+                vec![CidrPeer {
+                    cidr: cidr.into(),
+                    description: None,
+                }]
+            },
+            ipv6_ranges: if cidr.contains(':') {
+                vec![CidrPeer {
+                    cidr: cidr.into(),
+                    description: None,
+                }]
+            } else {
+                vec![]
+            },
             prefix_list_ids: vec![],
             groups: vec![],
         }
@@ -377,7 +541,10 @@ pub(crate) mod fixtures {
             protocol: "-1".into(),
             from_port: None,
             to_port: None,
-            ipv4_ranges: vec![CidrPeer { cidr: cidr.into(), description: None }],
+            ipv4_ranges: vec![CidrPeer {
+                cidr: cidr.into(),
+                description: None,
+            }],
             ipv6_ranges: vec![],
             prefix_list_ids: vec![],
             groups: vec![],
@@ -405,12 +572,21 @@ pub(crate) mod fixtures {
             ipv6_cidr_blocks: vec![],
             availability_zone: Some("ap-northeast-1a".into()),
             map_public_ip_on_launch: false,
-            tags: tags.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            tags: tags
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
         }
     }
 
     /// An ACL entry: `(rule, protocol, ports, cidr, allow)`, ingress.
-    pub fn entry(rule: i32, protocol: &str, ports: Option<(i32, i32)>, cidr: &str, allow: bool) -> NetworkAclEntry {
+    pub fn entry(
+        rule: i32,
+        protocol: &str,
+        ports: Option<(i32, i32)>,
+        cidr: &str,
+        allow: bool,
+    ) -> NetworkAclEntry {
         NetworkAclEntry {
             rule_number: rule,
             protocol: protocol.into(),
@@ -425,7 +601,12 @@ pub(crate) mod fixtures {
         }
     }
 
-    pub fn acl(id: &str, is_default: bool, subnets: &[&str], entries: Vec<NetworkAclEntry>) -> NetworkAcl {
+    pub fn acl(
+        id: &str,
+        is_default: bool,
+        subnets: &[&str],
+        entries: Vec<NetworkAclEntry>,
+    ) -> NetworkAcl {
         NetworkAcl {
             id: id.into(),
             vpc_id: "vpc-1".into(),
@@ -438,6 +619,9 @@ pub(crate) mod fixtures {
 
     /// AWS's default ACL: allow everything, then the implicit deny.
     pub fn allow_all_entries() -> Vec<NetworkAclEntry> {
-        vec![entry(100, "-1", None, "0.0.0.0/0", true), entry(32767, "-1", None, "0.0.0.0/0", false)]
+        vec![
+            entry(100, "-1", None, "0.0.0.0/0", true),
+            entry(32767, "-1", None, "0.0.0.0/0", false),
+        ]
     }
 }

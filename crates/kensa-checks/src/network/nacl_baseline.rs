@@ -1,10 +1,12 @@
 //! NET-2: every subnet's network ACL denies the baseline.
 
-use kensa_net::{nacl_allowed, nacl_explain, Cidr, FlowSet, Peers};
+use kensa_net::{Cidr, FlowSet, Peers, nacl_allowed, nacl_explain};
 use serde_json::json;
 
-use super::{acl_of, missing_list, nacl_entries, pieces, protocol, region_resource, regions, subnet_resource};
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use super::{
+    missing_list, pieces, protocol, region_resource, regions, subnet_inbound, subnet_resource,
+};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -43,16 +45,21 @@ pub static CHECK: Check = Check {
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let meta = &CHECK.meta;
-    let baseline = ctx.config.network.baseline_deny.iter().fold(FlowSet::empty(), |acc, rule| {
-        // The config was validated when loaded, so these parse.
-        let (Ok(protocol), Ok(cidr)) = (protocol(&rule.protocol), rule.cidr.parse::<Cidr>()) else {
-            return acc;
-        };
-        rule.ports
-            .ranges()
-            .into_iter()
-            .fold(acc, |acc, ports| acc.union(&FlowSet::rule(protocol, ports, Peers::cidr(cidr))))
-    });
+    let baseline = ctx
+        .config
+        .network
+        .baseline_deny
+        .iter()
+        .fold(FlowSet::empty(), |acc, rule| {
+            // The config was validated when loaded, so these parse.
+            let (Ok(protocol), Ok(cidr)) = (protocol(&rule.protocol), rule.cidr.parse::<Cidr>())
+            else {
+                return acc;
+            };
+            rule.ports.ranges().into_iter().fold(acc, |acc, ports| {
+                acc.union(&FlowSet::rule(protocol, ports, Peers::cidr(cidr)))
+            })
+        });
     let mut findings = Vec::new();
     for (region, network) in regions(ctx) {
         let (subnets, acls) = match (
@@ -65,33 +72,20 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 continue;
             }
             (_, Err(m)) => {
-                findings.push(meta.missing(region_resource(ctx, region), m, "ec2:DescribeNetworkAcls"));
+                findings.push(meta.missing(
+                    region_resource(ctx, region),
+                    m,
+                    "ec2:DescribeNetworkAcls",
+                ));
                 continue;
             }
         };
         for subnet in subnets {
             let id = &subnet.id;
-            let Some(acl) = acl_of(subnet, acls) else {
-                findings.push(meta.finding(
-                    Status::Error,
-                    subnet_resource(ctx, region, subnet),
-                    text!(
-                        "Could not decide for {id}: ec2:DescribeNetworkAcls lists no ACL for it or its VPC",
-                        "{id} を判定できません: ec2:DescribeNetworkAcls にこのサブネットまたは VPC の ACL がありません"
-                    ),
-                    json!({ "incomplete_response": "ec2:DescribeNetworkAcls" }),
-                ));
-                continue;
-            };
-            let entries = match nacl_entries(acl, false) {
-                Ok(e) => e,
-                Err(e) => {
-                    findings.push(meta.finding(
-                        Status::Error,
-                        subnet_resource(ctx, region, subnet),
-                        text!("Could not decide for {id}: {e}", "{id} を判定できません: {e}"),
-                        json!({ "malformed_entry": e }),
-                    ));
+            let (acl, entries) = match subnet_inbound(ctx, meta, region, subnet, acls) {
+                Ok(found) => found,
+                Err(error) => {
+                    findings.push(*error);
                     continue;
                 }
             };
@@ -101,10 +95,20 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             let (leak_json, line) = pieces(&leak);
             // The entry that lets a sample of the leak in: what to fix first.
             let culprit = leak.describe().first().and_then(|piece| {
-                let port = piece.ports.as_ref().and_then(|p| p.first()).map_or(0, |p| p.0);
-                let addr = piece.ipv4.first().or(piece.ipv6.first())?.parse::<Cidr>().ok()?;
+                let port = piece
+                    .ports
+                    .as_ref()
+                    .and_then(|p| p.first())
+                    .map_or(0, |p| p.0);
+                let addr = piece
+                    .ipv4
+                    .first()
+                    .or(piece.ipv6.first())?
+                    .parse::<Cidr>()
+                    .ok()?;
                 let proto = kensa_net::TCP;
-                nacl_explain(&entries, false, proto, port, addr.first_address()).map(|e| e.rule_number)
+                nacl_explain(&entries, false, proto, port, addr.first_address())
+                    .map(|e| e.rule_number)
             });
             let evidence = json!({
                 "network_acl": acl_id,
@@ -169,10 +173,17 @@ mod tests {
             acl("acl-default", true, &[], allow_all_entries()),
         ]);
         let f = crate::iam::fixtures::run_check(&CHECK, &snapshot(n));
-        assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), vec![Status::Pass, Status::Fail]);
+        assert_eq!(
+            f.iter().map(|f| f.status).collect::<Vec<_>>(),
+            vec![Status::Pass, Status::Fail]
+        );
         assert_eq!(f[1].evidence["network_acl"], "acl-default");
         assert_eq!(f[1].evidence["allowing_rule_number"], 100);
-        assert!(f[1].message.en.contains("tcp ports 22, 3389: 0.0.0.0/0"), "{}", f[1].message.en);
+        assert!(
+            f[1].message.en.contains("tcp ports 22, 3389: 0.0.0.0/0"),
+            "{}",
+            f[1].message.en
+        );
     }
 
     #[test]
@@ -188,6 +199,9 @@ mod tests {
                 entry(200, "6", Some((22, 22)), "0.0.0.0/0", false),
             ],
         )]);
-        assert_eq!(crate::iam::fixtures::run_check(&CHECK, &snapshot(n))[0].status, Status::Fail);
+        assert_eq!(
+            crate::iam::fixtures::run_check(&CHECK, &snapshot(n))[0].status,
+            Status::Fail
+        );
     }
 }

@@ -1,13 +1,15 @@
 //! NET-2: network ACLs enforce the declared subnet boundaries.
 
-use kensa_net::{nacl_allowed, Cidr, FlowSet, Peers, Protocol};
+use kensa_net::{Cidr, FlowSet, Peers, Protocol, nacl_allowed};
 use kensa_snapshot::ec2::Subnet;
 use serde_json::json;
 
 use super::config::SubnetBoundary;
 use super::endpoint::Endpoint;
-use super::{acl_of, missing_list, nacl_entries, pieces, protocol, region_resource, regions, subnet_resource};
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use super::{
+    missing_list, pieces, protocol, region_resource, regions, subnet_inbound, subnet_resource,
+};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -47,7 +49,11 @@ pub static CHECK: Check = Check {
 /// The peers an allow entry names: CIDRs, the internet, or the address
 /// ranges of the subnets it selects.
 fn allow_peers(from: &Endpoint, subnets: &[Subnet]) -> Peers {
-    let cidr_peers = |text: &str| text.parse::<Cidr>().map(Peers::cidr).unwrap_or_else(|_| Peers::none());
+    let cidr_peers = |text: &str| {
+        text.parse::<Cidr>()
+            .map(Peers::cidr)
+            .unwrap_or_else(|_| Peers::none())
+    };
     match from {
         Endpoint::Internet => Peers::internet(),
         Endpoint::Cidr(c) => cidr_peers(c),
@@ -64,7 +70,9 @@ fn allowed_by(boundary: &SubnetBoundary, subnets: &[Subnet], ctx: &Context<'_>) 
     let mut flows = FlowSet::empty();
     for allow in &boundary.allow {
         // Validated with the config.
-        let Ok(protocol) = protocol(&allow.protocol) else { continue };
+        let Ok(protocol) = protocol(&allow.protocol) else {
+            continue;
+        };
         let peers = allow_peers(&allow.from, subnets);
         for ports in allow.ports.ranges() {
             flows = flows.union(&FlowSet::rule(protocol, ports, peers.clone()));
@@ -72,7 +80,11 @@ fn allowed_by(boundary: &SubnetBoundary, subnets: &[Subnet], ctx: &Context<'_>) 
     }
     for ports in ctx.config.network.ephemeral_ports.ranges() {
         for proto in [kensa_net::TCP, kensa_net::UDP] {
-            flows = flows.union(&FlowSet::rule(Protocol::Number(proto), ports, Peers::internet()));
+            flows = flows.union(&FlowSet::rule(
+                Protocol::Number(proto),
+                ports,
+                Peers::internet(),
+            ));
         }
     }
     flows
@@ -104,37 +116,26 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 continue;
             }
             (_, Err(m)) => {
-                findings.push(meta.missing(region_resource(ctx, region), m, "ec2:DescribeNetworkAcls"));
+                findings.push(meta.missing(
+                    region_resource(ctx, region),
+                    m,
+                    "ec2:DescribeNetworkAcls",
+                ));
                 continue;
             }
         };
         for boundary in boundaries {
             let permitted = allowed_by(boundary, subnets, ctx);
             let boundary_name = &boundary.name;
-            for subnet in subnets.iter().filter(|s| boundary.subnets.selects_subnet(s)) {
+            for subnet in subnets
+                .iter()
+                .filter(|s| boundary.subnets.selects_subnet(s))
+            {
                 let id = &subnet.id;
-                let entries = acl_of(subnet, acls).map(|acl| (acl, nacl_entries(acl, false)));
-                let (acl, entries) = match entries {
-                    Some((acl, Ok(e))) => (acl, e),
-                    Some((_, Err(e))) => {
-                        findings.push(meta.finding(
-                            Status::Error,
-                            subnet_resource(ctx, region, subnet),
-                            text!("Could not decide for {id}: {e}", "{id} を判定できません: {e}"),
-                            json!({ "malformed_entry": e }),
-                        ));
-                        continue;
-                    }
-                    None => {
-                        findings.push(meta.finding(
-                            Status::Error,
-                            subnet_resource(ctx, region, subnet),
-                            text!(
-                                "Could not decide for {id}: ec2:DescribeNetworkAcls lists no ACL for it or its VPC",
-                                "{id} を判定できません: ec2:DescribeNetworkAcls にこのサブネットまたは VPC の ACL がありません"
-                            ),
-                            json!({ "incomplete_response": "ec2:DescribeNetworkAcls" }),
-                        ));
+                let (acl, entries) = match subnet_inbound(ctx, meta, region, subnet, acls) {
+                    Ok(found) => found,
+                    Err(error) => {
+                        findings.push(*error);
                         continue;
                     }
                 };
@@ -177,10 +178,10 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Config;
     use crate::network::config::BoundaryAllow;
     use crate::network::fixtures::*;
     use crate::network::ports::PortSpec;
-    use crate::Config;
     use kensa_snapshot::Collected;
 
     #[test]
@@ -216,7 +217,10 @@ mod tests {
             reason: "databases only from the app tier".into(),
         }];
         let f = crate::iam::fixtures::run_with(&CHECK, &snapshot(n), &config);
-        assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), vec![Status::Pass, Status::Fail]);
+        assert_eq!(
+            f.iter().map(|f| f.status).collect::<Vec<_>>(),
+            vec![Status::Pass, Status::Fail]
+        );
         assert_eq!(f[1].evidence["network_acl"], "acl-default");
     }
 

@@ -58,7 +58,13 @@ impl fmt::Display for PortSpec {
             PortSpec::Ranges(r) => {
                 let parts: Vec<String> = r
                     .iter()
-                    .map(|(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") })
+                    .map(|(a, b)| {
+                        if a == b {
+                            a.to_string()
+                        } else {
+                            format!("{a}-{b}")
+                        }
+                    })
                     .collect();
                 f.write_str(&parts.join(","))
             }
@@ -101,8 +107,17 @@ mod tests {
             PortSpec::parse("80, 443,1024-65535").unwrap(),
             PortSpec::Ranges(vec![(80, 80), (443, 443), (1024, 65535)])
         );
-        assert_eq!(PortSpec::parse("80,443,1024-65535").unwrap().to_string(), "80,443,1024-65535");
-        assert_eq!(PortSpec::parse("70000").unwrap_err(), "`70000` is not a port (0-65535) in `70000`");
-        assert_eq!(PortSpec::parse("90-80").unwrap_err(), "`90-80` runs backwards in `90-80`");
+        assert_eq!(
+            PortSpec::parse("80,443,1024-65535").unwrap().to_string(),
+            "80,443,1024-65535"
+        );
+        assert_eq!(
+            PortSpec::parse("70000").unwrap_err(),
+            "`70000` is not a port (0-65535) in `70000`"
+        );
+        assert_eq!(
+            PortSpec::parse("90-80").unwrap_err(),
+            "`90-80` runs backwards in `90-80`"
+        );
     }
 }

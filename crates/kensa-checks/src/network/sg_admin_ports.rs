@@ -4,8 +4,11 @@
 use kensa_net::{FlowSet, Protocol};
 use serde_json::json;
 
-use super::{declared_for, group_flows, group_resource, missing_list, pieces, region_resource, regions};
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use super::{
+    FlowMatrix, PrefixLists, group_flows, group_resource, missing_list, pieces, region_resource,
+    regions,
+};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -49,22 +52,31 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         let groups = match missing_list(network, |n| &n.security_groups) {
             Ok(g) => g,
             Err(m) => {
-                findings.push(meta.missing(region_resource(ctx, region), m, "ec2:DescribeSecurityGroups"));
+                findings.push(meta.missing(
+                    region_resource(ctx, region),
+                    m,
+                    "ec2:DescribeSecurityGroups",
+                ));
                 continue;
             }
         };
         let Some(network) = network else { continue };
+        let lists = PrefixLists(&network.prefix_lists);
+        let matrix = FlowMatrix::resolve(config, groups, lists);
         for group in groups {
             let name = format!("{} ({})", group.name, group.id);
-            let ingress = group_flows(group, false);
-            let declared = declared_for(config, group, groups, false);
+            let ingress = group_flows(group, false, lists);
+            let declared = matrix.declared_for(group, false);
             let (ingress, declared) = match (ingress, declared) {
                 (Ok(i), Ok((d, _))) => (i, d),
                 (Err(e), _) | (_, Err(e)) => {
                     findings.push(meta.finding(
                         Status::Error,
                         group_resource(ctx, region, group),
-                        text!("Could not decide for {name}: {e}", "{name} を判定できません: {e}"),
+                        text!(
+                            "Could not decide for {name}: {e}",
+                            "{name} を判定できません: {e}"
+                        ),
                         json!({ "malformed_rule": e }),
                     ));
                     continue;
@@ -77,7 +89,17 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             let exposed = ingress.intersection(&admin);
             let undeclared = exposed.difference(&declared);
             let (exposed_json, _) = pieces(&exposed);
-            let (undeclared_json, line) = pieces(&undeclared);
+            let (undeclared_json, _) = pieces(&undeclared);
+            // People read the sources as their rules wrote them (0.0.0.0/0),
+            // not as the exact public remainder, which the evidence keeps.
+            let every_peer = config.admin_ports.iter().fold(FlowSet::empty(), |acc, p| {
+                acc.union(&FlowSet::rule(
+                    tcp,
+                    Some((*p, *p)),
+                    kensa_net::Peers::internet(),
+                ))
+            });
+            let (_, line) = pieces(&ingress.intersection(&every_peer).difference(&declared));
             let evidence = json!({ "admin_ports": config.admin_ports, "exposed": exposed_json, "undeclared": undeclared_json });
             findings.push(if !undeclared.is_empty() {
                 meta.finding(
@@ -123,12 +145,76 @@ mod tests {
     #[test]
     fn split_blocks_do_not_hide_internet_ssh() {
         let s = snapshot(network(vec![
-            group("sg-a", "split", vec![tcp_from_cidr(22, "0.0.0.0/1"), tcp_from_cidr(22, "128.0.0.0/1")]),
+            group(
+                "sg-a",
+                "split",
+                vec![
+                    tcp_from_cidr(22, "0.0.0.0/1"),
+                    tcp_from_cidr(22, "128.0.0.0/1"),
+                ],
+            ),
             group("sg-b", "vpc-only", vec![tcp_from_cidr(22, "10.0.0.0/16")]),
             group("sg-c", "v6", vec![tcp_from_cidr(3389, "::/0")]),
         ]));
         let f = crate::iam::fixtures::run_check(&CHECK, &s);
-        assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), vec![Status::Fail, Status::Pass, Status::Fail]);
-        assert!(f[0].message.en.contains("tcp port 22: 0.0.0.0/5"), "{}", f[0].message.en);
+        assert_eq!(
+            f.iter().map(|f| f.status).collect::<Vec<_>>(),
+            vec![Status::Fail, Status::Pass, Status::Fail]
+        );
+        assert_eq!(
+            f[0].message.en,
+            "Security group split (sg-a) opens administrative ports to the internet: tcp port 22: 0.0.0.0/0"
+        );
+        assert_eq!(f[0].evidence["undeclared"][0]["ipv4"][0], "0.0.0.0/5");
+    }
+
+    fn ssh_from_list(entries: kensa_snapshot::Collected<Vec<String>>) -> Finding {
+        use kensa_snapshot::ec2::{PrefixList, PrefixListPeer};
+        let mut rule = tcp_from_cidr(22, "10.0.0.0/16");
+        rule.ipv4_ranges.clear();
+        rule.prefix_list_ids = vec![PrefixListPeer {
+            prefix_list_id: "pl-1".into(),
+            description: None,
+        }];
+        let mut n = network(vec![group("sg-pl", "via-list", vec![rule])]);
+        n.prefix_lists = kensa_snapshot::Collected::Value(vec![PrefixList {
+            id: "pl-1".into(),
+            name: "office".into(),
+            address_family: Some("IPv4".into()),
+            entries,
+        }]);
+        crate::iam::fixtures::run_check(&CHECK, &snapshot(n)).remove(0)
+    }
+
+    /// A customer list holding 0.0.0.0/0 is the internet, not a name.
+    #[test]
+    fn prefix_lists_are_expanded_and_unreadable_ones_are_errors() {
+        use kensa_snapshot::Collected;
+        let f = ssh_from_list(Collected::Value(vec!["0.0.0.0/0".into()]));
+        assert_eq!(f.status, Status::Fail, "{}", f.message.en);
+        let f = ssh_from_list(Collected::Value(vec!["203.0.113.0/24".into()]));
+        assert_eq!(
+            f.status,
+            Status::Fail,
+            "a public office range is still the internet"
+        );
+        let f = ssh_from_list(Collected::Value(vec!["10.0.5.0/24".into()]));
+        assert_eq!(f.status, Status::Pass);
+        let f = ssh_from_list(Collected::Error(kensa_snapshot::CallError {
+            service: "ec2".into(),
+            operation: "GetManagedPrefixListEntries".into(),
+            region: Some(REGION.into()),
+            resource: Some("pl-1".into()),
+            code: "UnauthorizedOperation".into(),
+            message: "denied".into(),
+        }));
+        assert_eq!(f.status, Status::Error);
+        assert!(
+            f.message
+                .en
+                .contains("ec2:GetManagedPrefixListEntries failed"),
+            "{}",
+            f.message.en
+        );
     }
 }

@@ -2,13 +2,13 @@
 
 use kensa_net::{FlowSet, Peers, Protocol};
 use kensa_snapshot::ec2::{Network, SecurityGroup};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::{
-    declared_for, group_flows, group_resource, missing_list, pieces, public_peers,
+    FlowMatrix, PrefixLists, group_flows, group_resource, missing_list, pieces, public_peers,
     region_resource, regions, vpc_peers,
 };
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -58,16 +58,25 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         let groups = match missing_list(network, |n| &n.security_groups) {
             Ok(g) => g,
             Err(m) => {
-                findings.push(meta.missing(region_resource(ctx, region), m, "ec2:DescribeSecurityGroups"));
+                findings.push(meta.missing(
+                    region_resource(ctx, region),
+                    m,
+                    "ec2:DescribeSecurityGroups",
+                ));
                 continue;
             }
         };
         let Some(network) = network else { continue };
+        let matrix = FlowMatrix::resolve(
+            &ctx.config.network,
+            groups,
+            PrefixLists(&network.prefix_lists),
+        );
         for group in groups {
             let finding = if ctx.config.network.flows.is_empty() {
                 without_matrix(ctx, region, network, group)
             } else {
-                with_matrix(ctx, region, group, groups)
+                with_matrix(ctx, region, network, group, &matrix)
             };
             findings.push(finding);
         }
@@ -75,20 +84,31 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     findings
 }
 
-fn with_matrix(ctx: &Context<'_>, region: &str, group: &SecurityGroup, groups: &[SecurityGroup]) -> Finding {
+fn with_matrix(
+    ctx: &Context<'_>,
+    region: &str,
+    network: &Network,
+    group: &SecurityGroup,
+    matrix: &FlowMatrix<'_>,
+) -> Finding {
     let meta = &CHECK.meta;
+    let lists = PrefixLists(&network.prefix_lists);
     let config = &ctx.config.network;
     let name = format!("{} ({})", group.name, group.id);
     let mut evidence = serde_json::Map::new();
     let mut undeclared_lines = Vec::new();
-    let directions: &[bool] = if config.check_egress { &[false, true] } else { &[false] };
+    let directions: &[bool] = if config.check_egress {
+        &[false, true]
+    } else {
+        &[false]
+    };
     for &egress in directions {
         let direction = if egress { "egress" } else { "ingress" };
-        let allowed = match group_flows(group, egress) {
+        let allowed = match group_flows(group, egress, lists) {
             Ok(f) => f,
             Err(e) => return malformed(ctx, region, group, &e),
         };
-        let (declared, used) = match declared_for(config, group, groups, egress) {
+        let (declared, used) = match matrix.declared_for(group, egress) {
             Ok(d) => d,
             Err(e) => return malformed(ctx, region, group, &e),
         };
@@ -146,18 +166,31 @@ fn malformed(ctx: &Context<'_>, region: &str, group: &SecurityGroup, error: &str
 }
 
 /// The sheet's red lines, for accounts without a flow matrix.
-fn without_matrix(ctx: &Context<'_>, region: &str, network: &Network, group: &SecurityGroup) -> Finding {
+fn without_matrix(
+    ctx: &Context<'_>,
+    region: &str,
+    network: &Network,
+    group: &SecurityGroup,
+) -> Finding {
     let meta = &CHECK.meta;
     let config = &ctx.config.network;
     let name = format!("{} ({})", group.name, group.id);
-    let (ingress, egress) = match (group_flows(group, false), group_flows(group, true)) {
+    let lists = PrefixLists(&network.prefix_lists);
+    let (ingress, egress) = match (
+        group_flows(group, false, lists),
+        group_flows(group, true, lists),
+    ) {
         (Ok(i), Ok(e)) => (i, e),
         (Err(e), _) | (_, Err(e)) => return malformed(ctx, region, group, &e),
     };
     if network.vpcs.value().is_none() {
         return meta.missing(
             group_resource(ctx, region, group),
-            network.vpcs.get().err().unwrap_or(kensa_snapshot::Missing::NotCollected),
+            network
+                .vpcs
+                .get()
+                .err()
+                .unwrap_or(kensa_snapshot::Missing::NotCollected),
             "ec2:DescribeVpcs",
         );
     }
@@ -170,33 +203,77 @@ fn without_matrix(ctx: &Context<'_>, region: &str, network: &Network, group: &Se
     let public = public_peers(network, group.vpc_id.as_deref());
     let beyond_vpc = Peers::internet().difference(&vpc_peers(network, group.vpc_id.as_deref()));
 
-    let mut problems: Vec<(&str, String, Value)> = Vec::new();
+    // Each red line: its key in the evidence, its label in both languages,
+    // the exact set (evidence) and what the rules wrote (message).
+    let mut problems: Vec<(&str, (&str, &str), String, Value)> = Vec::new();
+    let every = Peers::internet();
     let exposed = ingress
         .intersection(&FlowSet::everything(public.clone()))
         .difference(&ports_set(&config.public_ports, &public));
     if !exposed.is_empty() {
-        let (j, line) = pieces(&exposed);
-        problems.push(("internet_exposure", line, j));
+        let shown = ingress
+            .intersection(&FlowSet::everything(every.clone()))
+            .difference(&ports_set(&config.public_ports, &every));
+        let (_, line) = pieces(&shown);
+        let (exact, _) = pieces(&exposed);
+        problems.push((
+            "internet_exposure",
+            ("open to the internet", "インターネットに公開"),
+            line,
+            exact,
+        ));
     }
-    let sensitive: Vec<u16> = config.admin_ports.iter().chain(&config.database_ports).copied().collect();
+    let sensitive: Vec<u16> = config
+        .admin_ports
+        .iter()
+        .chain(&config.database_ports)
+        .copied()
+        .collect();
     let admin_db = ingress.intersection(&ports_set(&sensitive, &beyond_vpc));
     if !admin_db.is_empty() {
-        let (j, line) = pieces(&admin_db);
-        problems.push(("admin_or_database_ports_beyond_vpc", line, j));
+        let (_, line) = pieces(&ingress.intersection(&ports_set(&sensitive, &every)));
+        let (exact, _) = pieces(&admin_db);
+        problems.push((
+            "admin_or_database_ports_beyond_vpc",
+            (
+                "administrative or database ports open beyond the VPC",
+                "管理用・データベース用ポートを VPC 外に開放",
+            ),
+            line,
+            exact,
+        ));
     }
-    let full_range = group.ingress.iter().any(|p| {
-        p.protocol == "-1" || (p.from_port == Some(0) && p.to_port == Some(65535))
-    });
+    let full_range = group
+        .ingress
+        .iter()
+        .any(|p| p.protocol == "-1" || (p.from_port == Some(0) && p.to_port == Some(65535)));
     if full_range {
-        problems.push(("full_port_range", "an ingress rule allows every port".to_owned(), json!(true)));
+        problems.push((
+            "full_port_range",
+            (
+                "an ingress rule allows every port",
+                "全ポートを許可するインバウンドルールがある",
+            ),
+            String::new(),
+            json!(true),
+        ));
     }
     if group.is_default() && (!ingress.is_empty() || !egress.is_empty()) {
-        problems.push(("default_group_with_rules", "the default group has rules".to_owned(), json!(true)));
+        problems.push((
+            "default_group_with_rules",
+            (
+                "the default group has rules",
+                "デフォルトグループにルールがある",
+            ),
+            String::new(),
+            json!(true),
+        ));
     }
 
     let (ingress_json, _) = pieces(&ingress);
     let (egress_json, _) = pieces(&egress);
-    let mut evidence = json!({ "flow_matrix": "not declared", "ingress": ingress_json, "egress": egress_json });
+    let mut evidence =
+        json!({ "flow_matrix": "not declared", "ingress": ingress_json, "egress": egress_json });
     if problems.is_empty() {
         return meta.finding(
             Status::Manual,
@@ -208,8 +285,24 @@ fn without_matrix(ctx: &Context<'_>, region: &str, network: &Network, group: &Se
             evidence,
         );
     }
-    let detail = problems.iter().map(|(_, line, _)| line.as_str()).collect::<Vec<_>>().join(" | ");
-    for (key, _, value) in &problems {
+    let describe = |label: &str, line: &str| {
+        if line.is_empty() {
+            label.to_owned()
+        } else {
+            format!("{label} ({line})")
+        }
+    };
+    let detail = problems
+        .iter()
+        .map(|(_, (en, _), line, _)| describe(en, line))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let detail_ja = problems
+        .iter()
+        .map(|(_, (_, ja), line, _)| describe(ja, line))
+        .collect::<Vec<_>>()
+        .join("; ");
+    for (key, _, _, value) in &problems {
         evidence[*key] = value.clone();
     }
     meta.finding(
@@ -217,7 +310,7 @@ fn without_matrix(ctx: &Context<'_>, region: &str, network: &Network, group: &Se
         group_resource(ctx, region, group),
         text!(
             "Security group {name} crosses the sheet's red lines: {detail}",
-            "セキュリティグループ {name} が禁止事項に該当します: {detail}"
+            "セキュリティグループ {name} が禁止事項に該当します: {detail_ja}"
         ),
         evidence,
     )
@@ -226,9 +319,9 @@ fn without_matrix(ctx: &Context<'_>, region: &str, network: &Network, group: &Se
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Config;
     use crate::network::config::FlowDecl;
     use crate::network::fixtures::*;
-    use crate::Config;
 
     fn decl(name: &str, from: &str, to: &str, ports: &str) -> FlowDecl {
         FlowDecl {
@@ -258,7 +351,10 @@ mod tests {
             decl("app to db", "sg-name:app", "sg-name:db", "5432"),
         ];
         let f = crate::iam::fixtures::run_with(&CHECK, &s, &config);
-        assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), vec![Status::Pass, Status::Pass]);
+        assert_eq!(
+            f.iter().map(|f| f.status).collect::<Vec<_>>(),
+            vec![Status::Pass, Status::Pass]
+        );
 
         config.network.flows.pop();
         let f = crate::iam::fixtures::run_with(&CHECK, &s, &config);
@@ -271,15 +367,18 @@ mod tests {
 
     #[test]
     fn a_narrower_declaration_leaves_the_rest_undeclared() {
-        let s = snapshot(network(vec![group("sg-web", "web", vec![tcp_from_cidr(443, "0.0.0.0/0")])]));
+        let s = snapshot(network(vec![group(
+            "sg-web",
+            "web",
+            vec![tcp_from_cidr(443, "0.0.0.0/0")],
+        )]));
         let mut config = Config::default();
         config.network.check_egress = false;
         config.network.flows = vec![decl("office", "cidr:203.0.113.0/24", "sg-name:web", "443")];
         let f = &crate::iam::fixtures::run_with(&CHECK, &s, &config)[0];
         assert_eq!(f.status, Status::Fail);
         assert_eq!(
-            f.evidence["ingress"]["undeclared"][0]["ipv4"][0],
-            "0.0.0.0/1",
+            f.evidence["ingress"]["undeclared"][0]["ipv4"][0], "0.0.0.0/1",
             "{}",
             f.evidence
         );
@@ -296,7 +395,10 @@ mod tests {
         assert_eq!(f.status, Status::Fail);
         assert!(f.message.en.contains("egress: "), "{}", f.message.en);
         config.network.check_egress = false;
-        assert_eq!(crate::iam::fixtures::run_with(&CHECK, &s, &config)[0].status, Status::Pass);
+        assert_eq!(
+            crate::iam::fixtures::run_with(&CHECK, &s, &config)[0].status,
+            Status::Pass
+        );
     }
 
     #[test]
@@ -305,14 +407,40 @@ mod tests {
             group("sg-ssh", "bastion", vec![tcp_from_cidr(22, "0.0.0.0/0")]),
             group("sg-web", "web", vec![tcp_from_cidr(443, "0.0.0.0/0")]),
             group("sg-db", "db", vec![tcp_from_cidr(5432, "10.0.0.0/16")]),
-            group("sg-wide", "wide", vec![tcp_from_cidr(3306, "192.168.0.0/16")]),
+            group(
+                "sg-wide",
+                "wide",
+                vec![tcp_from_cidr(3306, "192.168.0.0/16")],
+            ),
             group("sg-def", "default", vec![tcp_from_group(443, "sg-def")]),
         ]));
         let f = crate::iam::fixtures::run_check(&CHECK, &s);
         let statuses: Vec<Status> = f.iter().map(|f| f.status).collect();
-        assert_eq!(statuses, vec![Status::Fail, Status::Manual, Status::Manual, Status::Fail, Status::Fail]);
+        assert_eq!(
+            statuses,
+            vec![
+                Status::Fail,
+                Status::Manual,
+                Status::Manual,
+                Status::Fail,
+                Status::Fail
+            ]
+        );
         assert!(f[0].evidence.get("internet_exposure").is_some());
-        assert!(f[3].evidence.get("admin_or_database_ports_beyond_vpc").is_some());
+        assert_eq!(
+            f[0].message.en,
+            "Security group bastion (sg-ssh) crosses the sheet's red lines: open to the internet (tcp port 22: 0.0.0.0/0); \
+             administrative or database ports open beyond the VPC (tcp port 22: 0.0.0.0/0)"
+        );
+        assert_eq!(
+            f[4].message.ja,
+            "セキュリティグループ default (sg-def) が禁止事項に該当します: デフォルトグループにルールがある"
+        );
+        assert!(
+            f[3].evidence
+                .get("admin_or_database_ports_beyond_vpc")
+                .is_some()
+        );
         assert!(f[4].evidence.get("default_group_with_rules").is_some());
     }
 

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{group_resource, missing_list, region_resource, regions};
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -44,15 +44,27 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         let groups = match missing_list(network, |n| &n.security_groups) {
             Ok(g) => g,
             Err(m) => {
-                findings.push(meta.missing(region_resource(ctx, region), m, "ec2:DescribeSecurityGroups"));
+                findings.push(meta.missing(
+                    region_resource(ctx, region),
+                    m,
+                    "ec2:DescribeSecurityGroups",
+                ));
                 continue;
             }
         };
+        // A set, not a scan per reference: estates have thousands of groups.
+        let existing: std::collections::HashSet<&str> =
+            groups.iter().map(|g| g.id.as_str()).collect();
         for group in groups {
             let name = format!("{} ({})", group.name, group.id);
             let mut stale = Vec::new();
             let mut foreign = Vec::new();
-            for peer in group.ingress.iter().chain(&group.egress).flat_map(|p| &p.groups) {
+            for peer in group
+                .ingress
+                .iter()
+                .chain(&group.egress)
+                .flat_map(|p| &p.groups)
+            {
                 let same_account = match (peer.user_id.as_deref(), own_account) {
                     (Some(user), Some(own)) => user == own,
                     // Without an owner on the reference, it is this account's.
@@ -61,16 +73,22 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 };
                 if !same_account || peer.peering_status.is_some() {
                     foreign.push(peer.group_id.clone());
-                } else if !groups.iter().any(|g| g.id == peer.group_id) {
+                } else if !existing.contains(peer.group_id.as_str()) {
                     stale.push(peer.group_id.clone());
                 }
             }
             stale.sort();
             stale.dedup();
-            if group.ingress.iter().chain(&group.egress).all(|p| p.groups.is_empty()) {
+            if group
+                .ingress
+                .iter()
+                .chain(&group.egress)
+                .all(|p| p.groups.is_empty())
+            {
                 continue;
             }
-            let evidence = json!({ "missing_groups": stale, "unresolvable_from_this_account": foreign });
+            let evidence =
+                json!({ "missing_groups": stale, "unresolvable_from_this_account": foreign });
             findings.push(if stale.is_empty() {
                 meta.finding(
                     Status::Pass,
@@ -107,11 +125,21 @@ mod tests {
     fn stale_references_fail() {
         let s = snapshot(network(vec![
             group("sg-app", "app", vec![]),
-            group("sg-db", "db", vec![tcp_from_group(5432, "sg-app"), tcp_from_group(5432, "sg-gone")]),
+            group(
+                "sg-db",
+                "db",
+                vec![
+                    tcp_from_group(5432, "sg-app"),
+                    tcp_from_group(5432, "sg-gone"),
+                ],
+            ),
             group("sg-ok", "ok", vec![tcp_from_group(443, "sg-app")]),
         ]));
         let f = crate::iam::fixtures::run_check(&CHECK, &s);
-        assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), vec![Status::Fail, Status::Pass]);
+        assert_eq!(
+            f.iter().map(|f| f.status).collect::<Vec<_>>(),
+            vec![Status::Fail, Status::Pass]
+        );
         assert_eq!(f[0].evidence["missing_groups"][0], "sg-gone");
     }
 }

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{group_resource, missing_list, region_resource, regions};
-use crate::{text, Check, CheckMeta, Context, Finding, Severity, StaticText, Status};
+use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -46,21 +46,36 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         ) {
             (Ok(g), Ok(i)) => (g, i),
             (Err(m), _) => {
-                findings.push(meta.missing(region_resource(ctx, region), m, "ec2:DescribeSecurityGroups"));
+                findings.push(meta.missing(
+                    region_resource(ctx, region),
+                    m,
+                    "ec2:DescribeSecurityGroups",
+                ));
                 continue;
             }
             (_, Err(m)) => {
-                findings.push(meta.missing(region_resource(ctx, region), m, "ec2:DescribeNetworkInterfaces"));
+                findings.push(meta.missing(
+                    region_resource(ctx, region),
+                    m,
+                    "ec2:DescribeNetworkInterfaces",
+                ));
                 continue;
             }
         };
+        // Group → interfaces, built once: a scan per group is quadratic.
+        let mut users_of: std::collections::HashMap<&str, Vec<&str>> =
+            std::collections::HashMap::new();
+        for interface in interfaces {
+            for group_id in &interface.group_ids {
+                users_of
+                    .entry(group_id.as_str())
+                    .or_default()
+                    .push(interface.id.as_str());
+            }
+        }
         for group in groups.iter().filter(|g| !g.is_default()) {
             let name = format!("{} ({})", group.name, group.id);
-            let users: Vec<&str> = interfaces
-                .iter()
-                .filter(|i| i.group_ids.contains(&group.id))
-                .map(|i| i.id.as_str())
-                .collect();
+            let users: &[&str] = users_of.get(group.id.as_str()).map_or(&[], Vec::as_slice);
             let count = users.len();
             let evidence = json!({ "network_interfaces": users });
             findings.push(if users.is_empty() {
@@ -104,7 +119,10 @@ mod tests {
         ]);
         n.network_interfaces = Collected::Value(vec![interface("eni-1", &["sg-2"])]);
         let f = crate::iam::fixtures::run_check(&CHECK, &snapshot(n.clone()));
-        assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), vec![Status::Pass, Status::Fail]);
+        assert_eq!(
+            f.iter().map(|f| f.status).collect::<Vec<_>>(),
+            vec![Status::Pass, Status::Fail]
+        );
         n.network_interfaces = Collected::NotCollected;
         let f = crate::iam::fixtures::run_check(&CHECK, &snapshot(n));
         assert_eq!(f[0].status, Status::Error);

@@ -120,6 +120,28 @@ impl FakeAws {
             "ListMFADevices",
             "<MFADevices/><IsTruncated>false</IsTruncated>",
         );
+        // Every region's network is empty unless a test routes something.
+        for (action, list) in [
+            ("DescribeVpcs", "vpcSet"),
+            ("DescribeSubnets", "subnetSet"),
+            ("DescribeRouteTables", "routeTableSet"),
+            ("DescribeInternetGateways", "internetGatewaySet"),
+            ("DescribeNatGateways", "natGatewaySet"),
+            ("DescribeSecurityGroups", "securityGroupInfo"),
+            ("DescribeNetworkInterfaces", "networkInterfaceSet"),
+            ("DescribeNetworkAcls", "networkAclSet"),
+            ("DescribeVpcPeeringConnections", "vpcPeeringConnectionSet"),
+            ("DescribeManagedPrefixLists", "prefixListSet"),
+        ] {
+            fake.route(
+                &[("Action", action)],
+                200,
+                &format!(
+                    "<{action}Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+                     <requestId>req</requestId><{list}/></{action}Response>"
+                ),
+            );
+        }
         fake
     }
 
