@@ -2,9 +2,7 @@
 
 use serde_json::json;
 
-use super::{
-    PrefixLists, group_flows, group_resource, missing_list, pieces, region_resource, regions,
-};
+use super::{PrefixLists, each_region, group_flows, group_resource, pieces, region_list};
 use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
@@ -37,27 +35,21 @@ pub static CHECK: Check = Check {
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let meta = &CHECK.meta;
-    let mut findings = Vec::new();
-    for (region, network) in regions(ctx) {
-        let groups = match missing_list(network, |n| &n.security_groups) {
-            Ok(g) => g,
-            Err(m) => {
-                findings.push(meta.missing(
-                    region_resource(ctx, region),
-                    m,
-                    "ec2:DescribeSecurityGroups",
-                ));
-                continue;
-            }
-        };
+    each_region(ctx, |region, network| {
+        let (network, groups) = region_list(
+            ctx,
+            meta,
+            region,
+            network,
+            "ec2:DescribeSecurityGroups",
+            |n| &n.security_groups,
+        )?;
+        let mut findings = Vec::new();
         for group in groups.iter().filter(|g| g.is_default()) {
             let id = &group.id;
             let vpc = group.vpc_id.as_deref().unwrap_or("-");
-            let lists = network.map(|n| PrefixLists(&n.prefix_lists));
-            let flows = |egress| match lists {
-                Some(l) => group_flows(group, egress, l),
-                None => Err("ec2:DescribeManagedPrefixLists was not collected".to_owned()),
-            };
+            let lists = PrefixLists(&network.prefix_lists);
+            let flows = |egress| group_flows(group, egress, lists);
             let (ingress, egress) = match (flows(false), flows(true)) {
                 (Ok(i), Ok(e)) => (i, e),
                 (Err(e), _) | (_, Err(e)) => {
@@ -99,8 +91,8 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 )
             });
         }
-    }
-    findings
+        Ok(findings)
+    })
 }
 
 #[cfg(test)]

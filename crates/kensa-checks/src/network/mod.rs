@@ -87,15 +87,45 @@ pub fn subnet_resource(ctx: &Context<'_>, region: &str, subnet: &Subnet) -> Reso
     }
 }
 
-/// Missing data of a region, with the call that should have read it.
-pub fn missing_list<'a, T>(
+/// A region's network and one of its lists, or the ERROR finding for the
+/// region that names the call which should have read the list. Checks run
+/// one region at a time and use `?` on each list they need.
+pub(crate) fn region_list<'a, T>(
+    ctx: &Context<'_>,
+    meta: &CheckMeta,
+    region: &str,
     network: Option<&'a Network>,
-    list: impl Fn(&'a Network) -> &'a kensa_snapshot::Collected<Vec<T>>,
-) -> Result<&'a [T], Missing<'a>> {
-    match network {
-        Some(n) => list(n).get().map(Vec::as_slice),
-        None => Err(Missing::NotCollected),
+    call: &str,
+    list: impl Fn(&'a Network) -> &'a Collected<Vec<T>>,
+) -> Result<(&'a Network, &'a [T]), Box<Finding>> {
+    let missing = match network {
+        Some(n) => match list(n).get() {
+            Ok(items) => return Ok((n, items)),
+            Err(m) => m,
+        },
+        None => Missing::NotCollected,
+    };
+    Err(Box::new(meta.missing(
+        region_resource(ctx, region),
+        missing,
+        call,
+    )))
+}
+
+/// Runs `per_region` on every audited region; a region that could not be
+/// read gives its ERROR finding instead.
+pub(crate) fn each_region<'a>(
+    ctx: &Context<'a>,
+    mut per_region: impl FnMut(&str, Option<&'a Network>) -> Result<Vec<Finding>, Box<Finding>>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (region, network) in regions(ctx) {
+        match per_region(region, network) {
+            Ok(found) => findings.extend(found),
+            Err(error) => findings.push(*error),
+        }
     }
+    findings
 }
 
 /// The protocol of a rule or flow; an unknown one is malformed input.

@@ -3,9 +3,7 @@
 use kensa_net::{Cidr, FlowSet, Peers, nacl_allowed, nacl_explain};
 use serde_json::json;
 
-use super::{
-    missing_list, pieces, protocol, region_resource, regions, subnet_inbound, subnet_resource,
-};
+use super::{each_region, pieces, protocol, region_list, subnet_inbound, subnet_resource};
 use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
@@ -60,26 +58,14 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 acc.union(&FlowSet::rule(protocol, ports, Peers::cidr(cidr)))
             })
         });
-    let mut findings = Vec::new();
-    for (region, network) in regions(ctx) {
-        let (subnets, acls) = match (
-            missing_list(network, |n| &n.subnets),
-            missing_list(network, |n| &n.network_acls),
-        ) {
-            (Ok(s), Ok(a)) => (s, a),
-            (Err(m), _) => {
-                findings.push(meta.missing(region_resource(ctx, region), m, "ec2:DescribeSubnets"));
-                continue;
-            }
-            (_, Err(m)) => {
-                findings.push(meta.missing(
-                    region_resource(ctx, region),
-                    m,
-                    "ec2:DescribeNetworkAcls",
-                ));
-                continue;
-            }
-        };
+    each_region(ctx, |region, network| {
+        let (_, subnets) = region_list(ctx, meta, region, network, "ec2:DescribeSubnets", |n| {
+            &n.subnets
+        })?;
+        let (_, acls) = region_list(ctx, meta, region, network, "ec2:DescribeNetworkAcls", |n| {
+            &n.network_acls
+        })?;
+        let mut findings = Vec::new();
         for subnet in subnets {
             let id = &subnet.id;
             let (acl, entries) = match subnet_inbound(ctx, meta, region, subnet, acls) {
@@ -138,8 +124,8 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 )
             });
         }
-    }
-    findings
+        Ok(findings)
+    })
 }
 
 #[cfg(test)]

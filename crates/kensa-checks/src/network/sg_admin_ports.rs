@@ -5,8 +5,7 @@ use kensa_net::{FlowSet, Protocol};
 use serde_json::json;
 
 use super::{
-    FlowMatrix, PrefixLists, group_flows, group_resource, missing_list, pieces, region_resource,
-    regions,
+    FlowMatrix, PrefixLists, each_region, group_flows, group_resource, pieces, region_list,
 };
 use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
@@ -47,20 +46,16 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let meta = &CHECK.meta;
     let config = &ctx.config.network;
     let tcp = Protocol::Number(kensa_net::TCP);
-    let mut findings = Vec::new();
-    for (region, network) in regions(ctx) {
-        let groups = match missing_list(network, |n| &n.security_groups) {
-            Ok(g) => g,
-            Err(m) => {
-                findings.push(meta.missing(
-                    region_resource(ctx, region),
-                    m,
-                    "ec2:DescribeSecurityGroups",
-                ));
-                continue;
-            }
-        };
-        let Some(network) = network else { continue };
+    each_region(ctx, |region, network| {
+        let (network, groups) = region_list(
+            ctx,
+            meta,
+            region,
+            network,
+            "ec2:DescribeSecurityGroups",
+            |n| &n.security_groups,
+        )?;
+        let mut findings = Vec::new();
         let lists = PrefixLists(&network.prefix_lists);
         let matrix = FlowMatrix::resolve(config, groups, lists);
         for group in groups {
@@ -133,8 +128,8 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 )
             });
         }
-    }
-    findings
+        Ok(findings)
+    })
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use kensa_snapshot::ec2::{Network, SecurityGroup};
 use serde_json::{Value, json};
 
 use super::{
-    FlowMatrix, PrefixLists, group_flows, group_resource, missing_list, pieces, public_peers,
-    region_resource, regions, vpc_peers,
+    FlowMatrix, PrefixLists, each_region, group_flows, group_resource, pieces, public_peers,
+    region_list, vpc_peers,
 };
 use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
@@ -53,20 +53,16 @@ pub static CHECK: Check = Check {
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let meta = &CHECK.meta;
-    let mut findings = Vec::new();
-    for (region, network) in regions(ctx) {
-        let groups = match missing_list(network, |n| &n.security_groups) {
-            Ok(g) => g,
-            Err(m) => {
-                findings.push(meta.missing(
-                    region_resource(ctx, region),
-                    m,
-                    "ec2:DescribeSecurityGroups",
-                ));
-                continue;
-            }
-        };
-        let Some(network) = network else { continue };
+    each_region(ctx, |region, network| {
+        let (network, groups) = region_list(
+            ctx,
+            meta,
+            region,
+            network,
+            "ec2:DescribeSecurityGroups",
+            |n| &n.security_groups,
+        )?;
+        let mut findings = Vec::new();
         let matrix = FlowMatrix::resolve(
             &ctx.config.network,
             groups,
@@ -80,8 +76,8 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             };
             findings.push(finding);
         }
-    }
-    findings
+        Ok(findings)
+    })
 }
 
 fn with_matrix(

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{group_resource, missing_list, region_resource, regions};
+use super::{each_region, group_resource, region_list};
 use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
@@ -39,19 +39,16 @@ pub static CHECK: Check = Check {
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let meta = &CHECK.meta;
     let own_account = ctx.snapshot.account_id();
-    let mut findings = Vec::new();
-    for (region, network) in regions(ctx) {
-        let groups = match missing_list(network, |n| &n.security_groups) {
-            Ok(g) => g,
-            Err(m) => {
-                findings.push(meta.missing(
-                    region_resource(ctx, region),
-                    m,
-                    "ec2:DescribeSecurityGroups",
-                ));
-                continue;
-            }
-        };
+    each_region(ctx, |region, network| {
+        let (_, groups) = region_list(
+            ctx,
+            meta,
+            region,
+            network,
+            "ec2:DescribeSecurityGroups",
+            |n| &n.security_groups,
+        )?;
+        let mut findings = Vec::new();
         // A set, not a scan per reference: estates have thousands of groups.
         let existing: std::collections::HashSet<&str> =
             groups.iter().map(|g| g.id.as_str()).collect();
@@ -112,8 +109,8 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 )
             });
         }
-    }
-    findings
+        Ok(findings)
+    })
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{group_resource, missing_list, region_resource, regions};
+use super::{each_region, group_resource, region_list};
 use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
@@ -38,30 +38,24 @@ pub static CHECK: Check = Check {
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let meta = &CHECK.meta;
-    let mut findings = Vec::new();
-    for (region, network) in regions(ctx) {
-        let (groups, interfaces) = match (
-            missing_list(network, |n| &n.security_groups),
-            missing_list(network, |n| &n.network_interfaces),
-        ) {
-            (Ok(g), Ok(i)) => (g, i),
-            (Err(m), _) => {
-                findings.push(meta.missing(
-                    region_resource(ctx, region),
-                    m,
-                    "ec2:DescribeSecurityGroups",
-                ));
-                continue;
-            }
-            (_, Err(m)) => {
-                findings.push(meta.missing(
-                    region_resource(ctx, region),
-                    m,
-                    "ec2:DescribeNetworkInterfaces",
-                ));
-                continue;
-            }
-        };
+    each_region(ctx, |region, network| {
+        let (_, groups) = region_list(
+            ctx,
+            meta,
+            region,
+            network,
+            "ec2:DescribeSecurityGroups",
+            |n| &n.security_groups,
+        )?;
+        let (_, interfaces) = region_list(
+            ctx,
+            meta,
+            region,
+            network,
+            "ec2:DescribeNetworkInterfaces",
+            |n| &n.network_interfaces,
+        )?;
+        let mut findings = Vec::new();
         // Group → interfaces, built once: a scan per group is quadratic.
         let mut users_of: std::collections::HashMap<&str, Vec<&str>> =
             std::collections::HashMap::new();
@@ -100,8 +94,8 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 )
             });
         }
-    }
-    findings
+        Ok(findings)
+    })
 }
 
 #[cfg(test)]
