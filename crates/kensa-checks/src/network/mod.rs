@@ -437,6 +437,74 @@ pub(crate) fn subnet_inbound<'a>(
         .map_err(Box::new)
 }
 
+/// Subnets whose route table (their own association, else the VPC's main
+/// table) has an active route to an internet gateway: what sits there is
+/// reachable from the internet as far as its security group allows.
+pub fn public_subnets(network: &Network) -> Result<Vec<&str>, String> {
+    let subnets = network
+        .subnets
+        .get()
+        .map_err(|m| describe_missing(m, "ec2:DescribeSubnets"))?;
+    let tables = network
+        .route_tables
+        .get()
+        .map_err(|m| describe_missing(m, "ec2:DescribeRouteTables"))?;
+    let to_internet = |table: &kensa_snapshot::ec2::RouteTable| {
+        table.routes.iter().any(|r| {
+            r.gateway_id
+                .as_deref()
+                .is_some_and(|g| g.starts_with("igw-"))
+                && r.state.as_deref() != Some("blackhole")
+        })
+    };
+    Ok(subnets
+        .iter()
+        .filter(|subnet| {
+            tables
+                .iter()
+                .find(|t| t.subnet_ids.contains(&subnet.id))
+                .or_else(|| tables.iter().find(|t| t.main && t.vpc_id == subnet.vpc_id))
+                .is_some_and(to_internet)
+        })
+        .map(|s| s.id.as_str())
+        .collect())
+}
+
+fn describe_missing(missing: Missing<'_>, call: &str) -> String {
+    match missing {
+        Missing::Failed(e) => format!("{} failed ({}: {})", e.call(), e.code, e.message),
+        Missing::NotCollected => format!("{call} was not collected"),
+    }
+}
+
+/// Where a group is attached, for the evidence of exposure findings: its
+/// network interfaces and which of them sit in public subnets.
+pub fn placement(network: &Network, group: &SecurityGroup) -> Value {
+    let interfaces = match network.network_interfaces.get() {
+        Ok(i) => i,
+        Err(m) => return json!({ "unknown": describe_missing(m, "ec2:DescribeNetworkInterfaces") }),
+    };
+    let attached: Vec<&kensa_snapshot::ec2::NetworkInterface> = interfaces
+        .iter()
+        .filter(|i| i.group_ids.contains(&group.id))
+        .collect();
+    let public = match public_subnets(network) {
+        Ok(p) => p,
+        Err(e) => {
+            return json!({ "network_interfaces": attached.len(), "public_subnets": { "unknown": e } });
+        }
+    };
+    let in_public: Vec<&str> = attached
+        .iter()
+        .filter(|i| i.subnet_id.as_deref().is_some_and(|s| public.contains(&s)))
+        .map(|i| i.id.as_str())
+        .collect();
+    json!({
+        "network_interfaces": attached.len(),
+        "in_public_subnets": in_public,
+    })
+}
+
 /// Flow pieces as evidence and as one line for messages.
 pub fn pieces(flows: &FlowSet) -> (Value, String) {
     let described: Vec<FlowPiece> = flows.describe();
@@ -653,5 +721,73 @@ pub(crate) mod fixtures {
             entry(100, "-1", None, "0.0.0.0/0", true),
             entry(32767, "-1", None, "0.0.0.0/0", false),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::*;
+    use super::*;
+    use kensa_snapshot::ec2::{Route, RouteTable};
+
+    fn table(id: &str, main: bool, subnets: &[&str], igw: bool) -> RouteTable {
+        let mut routes = vec![Route {
+            destination_cidr_block: Some("10.0.0.0/16".into()),
+            destination_ipv6_cidr_block: None,
+            destination_prefix_list_id: None,
+            gateway_id: Some("local".into()),
+            nat_gateway_id: None,
+            vpc_peering_connection_id: None,
+            transit_gateway_id: None,
+            state: Some("active".into()),
+        }];
+        if igw {
+            routes.push(Route {
+                destination_cidr_block: Some("0.0.0.0/0".into()),
+                gateway_id: Some("igw-1".into()),
+                ..routes[0].clone()
+            });
+        }
+        RouteTable {
+            id: id.into(),
+            vpc_id: "vpc-1".into(),
+            main,
+            subnet_ids: subnets.iter().map(|s| (*s).to_owned()).collect(),
+            routes,
+        }
+    }
+
+    #[test]
+    fn public_subnets_follow_their_route_table_or_the_main_one() {
+        let mut n = network(vec![group("sg-web", "web", vec![])]);
+        n.subnets = Collected::Value(vec![
+            subnet("subnet-pub", "10.0.0.0/24", &[]),
+            subnet("subnet-priv", "10.0.1.0/24", &[]),
+            subnet("subnet-main", "10.0.2.0/24", &[]),
+        ]);
+        n.route_tables = Collected::Value(vec![
+            table("rtb-pub", false, &["subnet-pub"], true),
+            table("rtb-priv", false, &["subnet-priv"], false),
+            table("rtb-main", true, &[], true),
+        ]);
+        assert_eq!(
+            public_subnets(&n).unwrap(),
+            vec!["subnet-pub", "subnet-main"]
+        );
+
+        let mut eni = interface("eni-1", &["sg-web"]);
+        eni.subnet_id = Some("subnet-pub".into());
+        n.network_interfaces = Collected::Value(vec![eni, interface("eni-2", &["sg-web"])]);
+        let groups = n.security_groups.value().unwrap().clone();
+        assert_eq!(
+            placement(&n, &groups[0]),
+            json!({ "network_interfaces": 2, "in_public_subnets": ["eni-1"] })
+        );
+
+        n.route_tables = Collected::NotCollected;
+        assert_eq!(
+            placement(&n, &groups[0])["public_subnets"]["unknown"],
+            "ec2:DescribeRouteTables was not collected"
+        );
     }
 }

@@ -22,11 +22,15 @@ pub static CHECK: Check = Check {
             en: "Fails a group when any internet address (any public IPv4 or IPv6 address: not \
                  private (RFC 1918, fc00::/7) and not in the group's VPC) can reach one of `network.admin_ports` (22 and 3389) over TCP, \
                  computed exactly from all its rules, so that splitting 0.0.0.0/0 into smaller \
-                 blocks does not hide it. A flow declared in the flow matrix with its reason passes.",
+                 blocks does not hide it. A flow declared in the flow matrix with its reason passes. \
+                 The evidence lists the group's network interfaces and which of them sit in public \
+                 subnets (a route to an internet gateway).",
             ja: "インターネット上のアドレス (プライベート (RFC 1918、fc00::/7) でも VPC 内でもない IPv4/IPv6 アドレス) から \
                  `network.admin_ports` (22 と 3389) に TCP で到達できるグループを FAIL とする。全\
                  ルールから正確に計算するため、0.0.0.0/0 を小さなブロックに分けても見逃さない。\
-                 通信要件表に理由付きで宣言された通信は PASS とする。",
+                 通信要件表に理由付きで宣言された通信は PASS とする。証跡にはグループのネットワーク\
+                 インターフェースと、そのうちパブリックサブネット (インターネットゲートウェイへの\
+                 ルートあり) にあるものを示す。",
         },
         remediation: StaticText {
             en: "Remove the rule, and reach instances through Systems Manager Session Manager or a \
@@ -95,7 +99,12 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 ))
             });
             let (_, line) = pieces(&ingress.intersection(&every_peer).difference(&declared));
-            let evidence = json!({ "admin_ports": config.admin_ports, "exposed": exposed_json, "undeclared": undeclared_json });
+            let evidence = json!({
+                "admin_ports": config.admin_ports,
+                "exposed": exposed_json,
+                "undeclared": undeclared_json,
+                "placement": super::placement(network, group),
+            });
             findings.push(if !undeclared.is_empty() {
                 meta.finding(
                     Status::Fail,

@@ -268,8 +268,12 @@ fn without_matrix(
 
     let (ingress_json, _) = pieces(&ingress);
     let (egress_json, _) = pieces(&egress);
-    let mut evidence =
-        json!({ "flow_matrix": "not declared", "ingress": ingress_json, "egress": egress_json });
+    let mut evidence = json!({
+        "flow_matrix": "not declared",
+        "ingress": ingress_json,
+        "egress": egress_json,
+        "placement": super::placement(network, group),
+    });
     if problems.is_empty() {
         return meta.finding(
             Status::Manual,
