@@ -131,6 +131,14 @@ struct CollectArgs {
 enum Format {
     Text,
     Json,
+    /// SARIF 2.1.0 (FAIL and ERROR findings), for code-scanning dashboards
+    Sarif,
+    /// JUnit XML, for CI test reports
+    Junit,
+    /// CSV, one row per finding
+    Csv,
+    /// Markdown, for pull-request comments and audit evidence
+    Markdown,
 }
 
 fn main() -> ExitCode {
@@ -288,6 +296,10 @@ fn write_report(report: &Report, args: &AuditArgs, lang: Lang) -> Result<()> {
     };
     match args.format {
         Format::Json => render_json(report, &mut out)?,
+        Format::Sarif => kensa_report::render_sarif(report, lang, &mut out)?,
+        Format::Junit => kensa_report::render_junit(report, lang, &mut out)?,
+        Format::Csv => kensa_report::render_csv(report, lang, &mut out)?,
+        Format::Markdown => kensa_report::render_markdown(report, lang, &mut out)?,
         Format::Text => render_text(
             report,
             TextOptions {
