@@ -2,7 +2,9 @@
 
 use serde_json::json;
 
-use super::{PrefixLists, each_region, group_flows, group_resource, pieces, region_list};
+use super::{
+    PrefixLists, each_region, group_flows, group_resource, pieces, region_list, unreadable_rule,
+};
 use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
 pub static CHECK: Check = Check {
@@ -53,15 +55,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             let (ingress, egress) = match (flows(false), flows(true)) {
                 (Ok(i), Ok(e)) => (i, e),
                 (Err(e), _) | (_, Err(e)) => {
-                    findings.push(meta.finding(
-                        Status::Error,
-                        group_resource(ctx, region, group),
-                        text!(
-                            "Could not decide for {id}: {e}",
-                            "{id} を判定できません: {e}"
-                        ),
-                        json!({ "malformed_rule": e }),
-                    ));
+                    findings.push(unreadable_rule(ctx, meta, region, group, &e));
                     continue;
                 }
             };

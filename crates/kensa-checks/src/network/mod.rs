@@ -404,6 +404,27 @@ pub fn acl_of<'a>(subnet: &Subnet, acls: &'a [NetworkAcl]) -> Option<&'a Network
         })
 }
 
+/// The ERROR finding for a group with a rule kensa cannot turn into flows
+/// (an unknown protocol, a malformed CIDR, a prefix list it could not read).
+pub(crate) fn unreadable_rule(
+    ctx: &Context<'_>,
+    meta: &CheckMeta,
+    region: &str,
+    group: &SecurityGroup,
+    error: &str,
+) -> Finding {
+    let name = format!("{} ({})", group.name, group.id);
+    meta.finding(
+        Status::Error,
+        group_resource(ctx, region, group),
+        text!(
+            "Could not decide for {name}: a rule could not be read ({error})",
+            "{name} を判定できません: ルールを解釈できません ({error})"
+        ),
+        json!({ "malformed_rule": error }),
+    )
+}
+
 /// The ACL a subnet uses and its inbound entries, or the ERROR finding that
 /// says why they cannot be judged (no ACL listed, or a malformed entry).
 pub(crate) fn subnet_inbound<'a>(

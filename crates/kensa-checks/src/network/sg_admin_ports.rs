@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::{
     FlowMatrix, PrefixLists, each_region, group_flows, group_resource, pieces, region_list,
+    unreadable_rule,
 };
 use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
@@ -69,15 +70,7 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             let (ingress, declared) = match (ingress, declared) {
                 (Ok(i), Ok((d, _))) => (i, d),
                 (Err(e), _) | (_, Err(e)) => {
-                    findings.push(meta.finding(
-                        Status::Error,
-                        group_resource(ctx, region, group),
-                        text!(
-                            "Could not decide for {name}: {e}",
-                            "{name} を判定できません: {e}"
-                        ),
-                        json!({ "malformed_rule": e }),
-                    ));
+                    findings.push(unreadable_rule(ctx, meta, region, group, &e));
                     continue;
                 }
             };

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::{
     FlowMatrix, PrefixLists, each_region, group_flows, group_resource, pieces, public_peers,
-    region_list, vpc_peers,
+    region_list, unreadable_rule, vpc_peers,
 };
 use crate::{Check, CheckMeta, Context, Finding, Severity, StaticText, Status, text};
 
@@ -102,11 +102,11 @@ fn with_matrix(
         let direction = if egress { "egress" } else { "ingress" };
         let allowed = match group_flows(group, egress, lists) {
             Ok(f) => f,
-            Err(e) => return malformed(ctx, region, group, &e),
+            Err(e) => return unreadable_rule(ctx, &CHECK.meta, region, group, &e),
         };
         let (declared, used) = match matrix.declared_for(group, egress) {
             Ok(d) => d,
-            Err(e) => return malformed(ctx, region, group, &e),
+            Err(e) => return unreadable_rule(ctx, &CHECK.meta, region, group, &e),
         };
         let undeclared = allowed.difference(&declared);
         let (allowed_json, _) = pieces(&allowed);
@@ -148,19 +148,6 @@ fn with_matrix(
     }
 }
 
-fn malformed(ctx: &Context<'_>, region: &str, group: &SecurityGroup, error: &str) -> Finding {
-    let name = &group.id;
-    CHECK.meta.finding(
-        Status::Error,
-        group_resource(ctx, region, group),
-        text!(
-            "Could not decide for {name}: a rule could not be read ({error})",
-            "{name} を判定できません: ルールを解釈できません ({error})"
-        ),
-        json!({ "malformed_rule": error }),
-    )
-}
-
 /// The sheet's red lines, for accounts without a flow matrix.
 fn without_matrix(
     ctx: &Context<'_>,
@@ -177,7 +164,7 @@ fn without_matrix(
         group_flows(group, true, lists),
     ) {
         (Ok(i), Ok(e)) => (i, e),
-        (Err(e), _) | (_, Err(e)) => return malformed(ctx, region, group, &e),
+        (Err(e), _) | (_, Err(e)) => return unreadable_rule(ctx, &CHECK.meta, region, group, &e),
     };
     if network.vpcs.value().is_none() {
         return meta.missing(
