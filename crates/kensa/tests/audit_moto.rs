@@ -12,7 +12,7 @@ use std::process::Command;
 use serde_json::Value;
 
 use support::moto::{MotoServer, kensa};
-use support::run::{Report, findings, listing, run, str_of};
+use support::run::{Report, findings, listing, read_report, run, str_of};
 
 /// The sheet's admin policy, and the ones the seeded groups misuse or use.
 const ADMINISTRATOR_ACCESS: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
@@ -34,24 +34,7 @@ fn audit(mut command: Command, args: &[&str], output: &Path) -> Report {
         .args(["--format", "json", "--output"])
         .arg(output);
     let outcome = run(&mut command);
-    let text = std::fs::read_to_string(output).unwrap_or_else(|e| {
-        panic!(
-            "kensa wrote no report to {}: {e}\n{}",
-            output.display(),
-            outcome.describe()
-        )
-    });
-    let json: Value = serde_json::from_str(&text).unwrap_or_else(|e| {
-        panic!(
-            "the report is not JSON: {e}\n{text}\n{}",
-            outcome.describe()
-        )
-    });
-    Report {
-        outcome,
-        text,
-        json,
-    }
+    read_report(outcome, output)
 }
 
 /// The findings of one check.

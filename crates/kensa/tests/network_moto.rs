@@ -20,7 +20,7 @@ use aws_sdk_ec2::types::{
 use serde_json::Value;
 
 use support::moto::{MotoServer, TEST_ACCESS_KEY, TEST_REGION, TEST_SECRET_KEY, kensa};
-use support::run::{Report, findings, listing, run, str_of};
+use support::run::{Report, findings, listing, read_report, run, str_of};
 
 const VPC_CIDR: &str = "10.0.0.0/16";
 const SUBNET_A_CIDR: &str = "10.0.1.0/24";
@@ -49,29 +49,12 @@ fn audit(
         .args(["--format", "json", "--output"])
         .arg(&output);
     let outcome = run(&mut command);
-    let text = std::fs::read_to_string(&output).unwrap_or_else(|e| {
-        panic!(
-            "kensa wrote no report to {}: {e}\n{}",
-            output.display(),
-            outcome.describe()
-        )
-    });
-    let json: Value = serde_json::from_str(&text).unwrap_or_else(|e| {
-        panic!(
-            "the report is not JSON: {e}\n{text}\n{}",
-            outcome.describe()
-        )
-    });
     assert!(
         matches!(outcome.code, Some(0 | 1)),
         "kensa audit could not run\n{}",
         outcome.describe()
     );
-    Report {
-        outcome,
-        text,
-        json,
-    }
+    read_report(outcome, &output)
 }
 
 /// A live audit of us-east-1 on `moto`, only the checks of `requirements`.

@@ -1,5 +1,6 @@
 //! Running the kensa binary in tests and reading its JSON report.
 
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -97,4 +98,27 @@ pub fn listing<'a>(findings: impl IntoIterator<Item = &'a Value>) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The JSON report a finished `kensa audit --format json --output OUTPUT`
+/// wrote, as text and parsed; panics with kensa's output when it is not there.
+pub fn read_report(outcome: Outcome, output: &Path) -> Report {
+    let text = std::fs::read_to_string(output).unwrap_or_else(|e| {
+        panic!(
+            "kensa wrote no report to {}: {e}\n{}",
+            output.display(),
+            outcome.describe()
+        )
+    });
+    let json: Value = serde_json::from_str(&text).unwrap_or_else(|e| {
+        panic!(
+            "the report is not JSON: {e}\n{text}\n{}",
+            outcome.describe()
+        )
+    });
+    Report {
+        outcome,
+        text,
+        json,
+    }
 }
