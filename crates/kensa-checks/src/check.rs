@@ -119,6 +119,7 @@ impl CheckMeta {
             message,
             evidence,
             compliance: self.compliance(),
+            suppression: None,
         }
     }
 

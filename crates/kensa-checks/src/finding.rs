@@ -17,15 +17,20 @@ pub enum Status {
     Pass,
     /// The requirement does not apply (e.g. no console users at all).
     NotApplicable,
+    /// A person accepted this finding: an exception in the config, with a
+    /// reason, an approver and an expiry, matched it. The original verdict
+    /// is kept in [`Finding::suppression`].
+    Suppressed,
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
+    pub const ALL: [Status; 6] = [
         Status::Fail,
         Status::Error,
         Status::Manual,
         Status::Pass,
         Status::NotApplicable,
+        Status::Suppressed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -35,6 +40,7 @@ impl Status {
             Status::Manual => "MANUAL",
             Status::Error => "ERROR",
             Status::NotApplicable => "NOT_APPLICABLE",
+            Status::Suppressed => "SUPPRESSED",
         }
     }
 
@@ -191,6 +197,23 @@ pub struct Finding {
     pub evidence: serde_json::Value,
     /// Other frameworks' control IDs this finding also answers.
     pub compliance: Compliance,
+    /// Set when an exception turned this finding into SUPPRESSED.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<Suppression>,
+}
+
+/// Why a finding is SUPPRESSED: the exception that matched and the verdict
+/// it would have had without it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppression {
+    /// The exception's ID in the config.
+    pub exception_id: String,
+    /// The verdict before the exception applied (FAIL, MANUAL...).
+    pub original_status: Status,
+    pub reason: String,
+    pub approver: String,
+    /// The last day (inclusive, UTC) the exception applies.
+    pub expires: chrono::NaiveDate,
 }
 
 /// Control IDs of other frameworks a check maps to.

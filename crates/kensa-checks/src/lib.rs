@@ -16,7 +16,7 @@ pub mod requirements;
 pub use check::{Check, CheckMeta, Context};
 pub use config::{Config, ConfigError};
 pub use finding::{
-    Compliance, Finding, GLOBAL_REGION, Lang, Resource, Severity, StaticText, Status, Text,
-    redact_key_id,
+    Compliance, Finding, GLOBAL_REGION, Lang, Resource, Severity, StaticText, Status, Suppression,
+    Text, redact_key_id,
 };
 pub use report::{Report, Selection, Source, Summary, evaluate};

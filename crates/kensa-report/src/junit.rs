@@ -54,7 +54,7 @@ impl Counts {
             match f.status {
                 Status::Fail => c.failures += 1,
                 Status::Error => c.errors += 1,
-                Status::Manual | Status::NotApplicable => c.skipped += 1,
+                Status::Manual | Status::NotApplicable | Status::Suppressed => c.skipped += 1,
                 Status::Pass => {}
             }
         }
@@ -155,7 +155,7 @@ pub fn render_junit(report: &Report, lang: Lang, out: &mut dyn Write) -> io::Res
                     )?;
                     writeln!(out, "    </testcase>")?;
                 }
-                Status::Manual | Status::NotApplicable => {
+                Status::Manual | Status::NotApplicable | Status::Suppressed => {
                     writeln!(out, "{open}>")?;
                     writeln!(out, r#"      <skipped message="{}: {message}"/>"#, f.status)?;
                     writeln!(out, "    </testcase>")?;

@@ -31,7 +31,7 @@ fn status_label(status: Status, color: bool) -> String {
         Status::Error => label.magenta().bold().to_string(),
         Status::Manual => label.yellow().to_string(),
         Status::Pass => label.green().to_string(),
-        Status::NotApplicable => label.dimmed().to_string(),
+        Status::NotApplicable | Status::Suppressed => label.dimmed().to_string(),
     }
 }
 
