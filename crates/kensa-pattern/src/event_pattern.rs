@@ -476,6 +476,10 @@ fn parse_anything_but(value: &Value, path: &str) -> Result<Matcher, EventPattern
             if items.is_empty() {
                 return err(path, "anything-but needs at least one value");
             }
+            // "The list must contain either all strings, or all numbers."
+            if !items.iter().all(Value::is_string) && !items.iter().all(Value::is_number) {
+                return err(path, "a list of only strings or only numbers");
+            }
             AnythingBut::Values(
                 items
                     .iter()
