@@ -51,33 +51,37 @@ impl Selector {
 impl JsonCondition {
     /// See the crate docs, "Decisions", for the rules on types and missing fields.
     pub fn matches(&self, root: &Value) -> bool {
-        let target = self.selector.resolve(root);
-        match &self.test {
-            JsonTest::NotExists => target.is_none(),
-            JsonTest::IsNull => matches!(target, Some(Value::Null)),
-            JsonTest::IsTrue => matches!(target, Some(Value::Bool(true))),
-            JsonTest::IsFalse => matches!(target, Some(Value::Bool(false))),
-            JsonTest::Compare(comparison) => match target {
-                Some(Value::String(s)) => comparison.holds_for_text(s),
-                Some(Value::Number(n)) => {
-                    if let (Operand::Number(want), Some(have)) = (&comparison.value, n.as_f64()) {
-                        return comparison.op.holds(have, want.value());
-                    }
-                    with_number_text(n, |text| comparison.holds_for_text(text))
+        test_target(&self.test, self.selector.resolve(root))
+    }
+}
+
+/// A JSON test against the value its selector reached (`None`: nothing).
+pub(crate) fn test_target(test: &JsonTest, target: Option<&Value>) -> bool {
+    match test {
+        JsonTest::NotExists => target.is_none(),
+        JsonTest::IsNull => matches!(target, Some(Value::Null)),
+        JsonTest::IsTrue => matches!(target, Some(Value::Bool(true))),
+        JsonTest::IsFalse => matches!(target, Some(Value::Bool(false))),
+        JsonTest::Compare(comparison) => match target {
+            Some(Value::String(s)) => comparison.holds_for_text(s),
+            Some(Value::Number(n)) => {
+                if let (Operand::Number(want), Some(have)) = (&comparison.value, n.as_f64()) {
+                    return comparison.op.holds(have, want.value());
                 }
-                // AWS: "The SELECTOR must point to a value node (string or
-                // number) in the JSON. If it points to an array or object, the
-                // filter will not be applied": both `=` and `!=` fail. We treat
-                // `null`, booleans and missing fields the same way.
-                _ => false,
-            },
-        }
+                with_number_text(n, |text| comparison.holds_for_text(text))
+            }
+            // AWS: "The SELECTOR must point to a value node (string or
+            // number) in the JSON. If it points to an array or object, the
+            // filter will not be applied": both `=` and `!=` fail. We treat
+            // `null`, booleans and missing fields the same way.
+            _ => false,
+        },
     }
 }
 
 /// A JSON number's text (`404`, `1.5`) for string and regex comparisons,
 /// written to the stack unless it is unusually long.
-fn with_number_text<R>(n: &serde_json::Number, f: impl FnOnce(&str) -> R) -> R {
+pub(crate) fn with_number_text<R>(n: &serde_json::Number, f: impl FnOnce(&str) -> R) -> R {
     let mut buf = StackText::default();
     if write!(buf, "{n}").is_ok() {
         f(buf.as_str())
