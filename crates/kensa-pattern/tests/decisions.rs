@@ -220,6 +220,21 @@ fn d11_delimited_names_and_trailing_comma() {
     assert!(on_text("[a, ..., z = end]", "a end"));
     assert!(on_text("[..., x = 1, ..., y = 2, ...]", "0 1 0 0 2 0"));
     assert!(!on_text("[..., x = 1, ..., y = 2, ...]", "0 2 0 0 1 0"));
+    // Adjacent ellipses mean one; failing conditions prune the search, so many
+    // ellipses over a long line stay cheap (this would be ~10^8 placements).
+    assert_eq!(
+        on_text("[..., ..., a]", "1 2 3"),
+        on_text("[..., a]", "1 2 3")
+    );
+    let long_line = vec!["0"; 80].join(" ");
+    assert!(!on_text(
+        "[..., a = 1, ..., b = 2, ..., c = 3, ..., d = 4, ..., e = 5, ...]",
+        &long_line
+    ));
+    assert!(on_text(
+        "[..., a = 1, ..., b = 2, ..., c = 3, ..., d = 4, ..., e = 5, ...]",
+        &format!("{long_line} 1 2 3 4 5")
+    ));
 }
 
 #[test]
