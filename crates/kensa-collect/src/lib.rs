@@ -5,6 +5,9 @@
 //! and writes what it read into a [`Snapshot`]. Collection never fails as a
 //! whole: each call that fails becomes a [`CallError`] in the part of the
 //! snapshot it left empty, and in [`Snapshot::errors`].
+//!
+//! The one write kensa makes, `securityhub:BatchImportFindings`, lives in
+//! [`security_hub`] and runs only for `kensa audit --to-security-hub`.
 
 mod call;
 mod clients;
@@ -12,6 +15,7 @@ mod iam;
 mod network;
 mod progress;
 mod regions;
+pub mod security_hub;
 
 use chrono::Utc;
 use futures::future::join_all;

@@ -1,17 +1,26 @@
 //! Renderers: each turns one evaluated [`Report`] into a format. None of
 //! them decides anything; they only show what the checks said.
 
+mod asff;
 mod csv;
+mod finding_uid;
 mod json;
 mod junit;
 mod markdown;
+mod ocsf;
 mod sarif;
 mod text;
 
+pub use asff::{
+    NoAccountId, PRODUCT_NAME, asff_findings, asff_resource_type, compliance_status, render_asff,
+    security_hub_region,
+};
 pub use csv::{CSV_HEADER, render_csv};
+pub use finding_uid::finding_uid;
 pub use json::render_json;
 pub use junit::render_junit;
 pub use kensa_checks::Report;
 pub use markdown::render_markdown;
+pub use ocsf::{OCSF_VERSION, ocsf_events, render_ocsf};
 pub use sarif::{render_sarif, sarif_value};
 pub use text::{TextOptions, render_text};

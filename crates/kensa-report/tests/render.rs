@@ -301,3 +301,262 @@ fn markdown_lists_every_problem_and_keeps_tables_whole() {
         assert_eq!(cells, 5, "broken row: {line}");
     }
 }
+
+fn asff(report: &Report, lang: Lang) -> String {
+    render(|out| kensa_report::render_asff(report, lang, "ap-northeast-1", out))
+}
+
+#[test]
+fn asff_english() {
+    insta::assert_snapshot!(asff(&demo_report(), Lang::En));
+}
+
+#[test]
+fn asff_japanese() {
+    insta::assert_snapshot!(asff(&demo_report(), Lang::Ja));
+}
+
+#[test]
+fn asff_has_one_finding_per_kensa_finding_within_the_documented_limits() {
+    use kensa_asff::limits;
+
+    let report = demo_report();
+    for lang in [Lang::En, Lang::Ja] {
+        let findings = kensa_report::asff_findings(&report, lang, "ap-northeast-1").unwrap();
+        assert_eq!(findings.len(), report.findings.len());
+        // What --format asff prints is exactly these findings.
+        let printed: Vec<kensa_asff::Finding> = serde_json::from_str(&asff(&report, lang)).unwrap();
+        assert_eq!(printed, findings);
+        let ids: std::collections::BTreeSet<&str> =
+            findings.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids.len(), findings.len(), "finding IDs are unique");
+        let chars = |s: &str| s.chars().count();
+        for (a, k) in findings.iter().zip(&report.findings) {
+            assert_eq!(a.schema_version, "2018-10-08");
+            assert_eq!(
+                a.product_arn,
+                "arn:aws:securityhub:ap-northeast-1:123456789012:product/123456789012/default"
+            );
+            assert_eq!(a.generator_id, format!("kensa/{}", k.check_id));
+            assert_eq!(a.aws_account_id, "123456789012");
+            assert!(a.id.starts_with("kensa/123456789012/") && chars(&a.id) <= limits::ID);
+            assert!((1..=limits::TITLE).contains(&chars(&a.title)));
+            assert!(a.title.starts_with(&k.requirements.join(",")));
+            assert!((1..=limits::DESCRIPTION).contains(&chars(&a.description)));
+            let text = &a.remediation.recommendation.text;
+            assert!((1..=limits::RECOMMENDATION_TEXT).contains(&chars(text)));
+            assert!(a.product_fields.len() <= limits::PRODUCT_FIELDS);
+            for (key, value) in &a.product_fields {
+                assert!(chars(key) <= limits::PRODUCT_FIELD_KEY);
+                assert!(
+                    chars(value) <= limits::PRODUCT_FIELD_VALUE,
+                    "{key} is too long"
+                );
+            }
+            assert_eq!(
+                a.product_fields["kensa/Requirements"],
+                k.requirements.join(",")
+            );
+            assert_eq!(a.product_fields["kensa/KensaVersion"], report.kensa_version);
+            assert_eq!(a.resources.len(), 1);
+            let resource = &a.resources[0];
+            assert!(chars(&resource.id) <= limits::RESOURCE_ID);
+            assert_ne!(
+                resource.region, "global",
+                "global findings take the home region"
+            );
+            assert_eq!(
+                resource.kind,
+                kensa_report::asff_resource_type(&k.resource.kind)
+            );
+            if let Some(arn) = &k.resource.arn {
+                assert_eq!(&resource.id, arn);
+            }
+            assert!(a.compliance.related_requirements.len() <= limits::RELATED_REQUIREMENTS);
+            for r in &k.requirements {
+                assert!(
+                    a.compliance
+                        .related_requirements
+                        .contains(&format!("Security design sheet/{r}"))
+                );
+            }
+            assert_eq!(
+                a.compliance.security_control_id,
+                k.compliance.fsbp.first().cloned()
+            );
+            assert_eq!(
+                a.compliance.status,
+                kensa_report::compliance_status(k.status)
+            );
+        }
+    }
+    // The same check on the same resource keeps its ID when the Security
+    // Hub region changes.
+    let here = kensa_report::asff_findings(&report, Lang::En, "ap-northeast-1").unwrap();
+    let there = kensa_report::asff_findings(&report, Lang::En, "us-east-1").unwrap();
+    for (a, b) in here.iter().zip(&there) {
+        assert_eq!(a.id, b.id);
+    }
+}
+
+#[test]
+fn asff_marks_suppressed_findings_and_keeps_their_verdict() {
+    use kensa_asff::{ComplianceStatus, WorkflowStatus};
+
+    let mut report = demo_report();
+    let index = report
+        .findings
+        .iter()
+        .position(|f| f.status == Status::Fail)
+        .expect("the demo has a FAIL");
+    let f = &mut report.findings[index];
+    f.status = Status::Suppressed;
+    f.suppression = Some(kensa_checks::Suppression {
+        exception_id: "EXC-7".into(),
+        original_status: Status::Fail,
+        reason: "migration in progress".into(),
+        approver: "security@example.com".into(),
+        expires: chrono::NaiveDate::from_ymd_opt(2027, 3, 31).unwrap(),
+    });
+    let findings = kensa_report::asff_findings(&report, Lang::En, "ap-northeast-1").unwrap();
+    let a = &findings[index];
+    assert_eq!(a.workflow.status, WorkflowStatus::Suppressed);
+    assert_eq!(a.compliance.status, ComplianceStatus::Failed);
+    assert_eq!(a.product_fields["kensa/Status"], "SUPPRESSED");
+    let note = a
+        .note
+        .as_ref()
+        .expect("a suppressed finding carries a note");
+    assert_eq!(
+        note.text,
+        "Suppressed by exception EXC-7 (approved by security@example.com, until 2027-03-31): \
+         migration in progress"
+    );
+    let ja = kensa_report::asff_findings(&report, Lang::Ja, "ap-northeast-1").unwrap();
+    let note = ja[index].note.as_ref().unwrap();
+    assert!(note.text.starts_with("例外 EXC-7 により抑制"));
+    // Only the suppressed finding has a note.
+    assert_eq!(findings.iter().filter(|f| f.note.is_some()).count(), 1);
+}
+
+#[test]
+fn asff_needs_the_account_id() {
+    let mut report = demo_report();
+    report.account_id = None;
+    assert_eq!(
+        kensa_report::asff_findings(&report, Lang::En, "us-east-1"),
+        Err(kensa_report::NoAccountId)
+    );
+    let mut out = Vec::new();
+    let error = kensa_report::render_asff(&report, Lang::En, "us-east-1", &mut out).unwrap_err();
+    assert!(error.to_string().contains("no account ID"), "{error}");
+}
+
+fn ocsf(report: &Report, lang: Lang) -> String {
+    render(|out| kensa_report::render_ocsf(report, lang, "ap-northeast-1", out))
+}
+
+#[test]
+fn ocsf_english() {
+    insta::assert_snapshot!(ocsf(&demo_report(), Lang::En));
+}
+
+#[test]
+fn ocsf_japanese() {
+    insta::assert_snapshot!(ocsf(&demo_report(), Lang::Ja));
+}
+
+#[test]
+fn ocsf_events_share_the_asff_ids_and_carry_class_2003() {
+    let report = demo_report();
+    let events: Vec<serde_json::Value> = serde_json::from_str(&ocsf(&report, Lang::En)).unwrap();
+    let asff = kensa_report::asff_findings(&report, Lang::En, "ap-northeast-1").unwrap();
+    assert_eq!(events.len(), report.findings.len());
+    for ((event, a), f) in events.iter().zip(&asff).zip(&report.findings) {
+        assert_eq!(event["class_uid"], 2003);
+        assert_eq!(event["category_uid"], 2);
+        assert_eq!(event["type_uid"], 200301);
+        assert_eq!(event["metadata"]["version"], kensa_report::OCSF_VERSION);
+        assert_eq!(event["finding_info"]["uid"], a.id.as_str());
+        assert_eq!(event["cloud"]["account"]["uid"], "123456789012");
+        assert_eq!(event["unmapped"]["kensa"]["status"], f.status.as_str());
+        assert_eq!(event["unmapped"]["kensa"]["evidence"], f.evidence);
+        assert_eq!(event["time"], report.collected_at.timestamp_millis());
+    }
+}
+
+#[test]
+fn ocsf_is_valid_against_the_ocsf_schema() {
+    // pydantic-ocsf models OCSF from the schema export it ships; the
+    // script adds the checks it leaves out (attributes the schema does not
+    // define, the cloud profile). scripts/test installs the package and
+    // exports the Python that has it.
+    let python = std::env::var("KENSA_OCSF_PYTHON")
+        .expect("KENSA_OCSF_PYTHON names a Python with pydantic-ocsf: run scripts/test");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/validate-ocsf.py");
+    let validate = |events: &str| {
+        use std::io::Write as _;
+        use std::process::{Command, Stdio};
+
+        let mut child = Command::new(&python)
+            .arg(&script)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{python}: {e}"));
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(events.as_bytes()).unwrap();
+        drop(stdin);
+        let output = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        (output.status.code(), text)
+    };
+    let mut report = demo_report();
+    // A suppressed finding too, so its captions are checked.
+    let index = report
+        .findings
+        .iter()
+        .position(|f| f.status == Status::Fail)
+        .unwrap();
+    report.findings[index].status = Status::Suppressed;
+    report.findings[index].suppression = Some(kensa_checks::Suppression {
+        exception_id: "EXC-7".into(),
+        original_status: Status::Fail,
+        reason: "migration in progress".into(),
+        approver: "security@example.com".into(),
+        expires: chrono::NaiveDate::from_ymd_opt(2027, 3, 31).unwrap(),
+    });
+    for lang in [Lang::En, Lang::Ja] {
+        let (code, text) = validate(&ocsf(&report, lang));
+        assert_eq!(code, Some(0), "invalid OCSF:\n{text}");
+    }
+    // The validator does catch broken events: a missing required
+    // attribute, an attribute the schema does not have, a bad enum value.
+    let mut events: Vec<serde_json::Value> =
+        serde_json::from_str(&ocsf(&report, Lang::En)).unwrap();
+    events.truncate(4);
+    events[0].as_object_mut().unwrap().remove("finding_info");
+    events[1]["compliance"]["grade"] = serde_json::json!("A");
+    events[2]["severity_id"] = serde_json::json!(42);
+    events[3]["status_id"] = serde_json::json!(7);
+    let (code, text) = validate(&serde_json::to_string(&events).unwrap());
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("event 0") && text.contains("finding_info"),
+        "{text}"
+    );
+    assert!(
+        text.contains("event 1: unknown attribute .compliance.grade"),
+        "{text}"
+    );
+    assert!(
+        text.contains("event 2") && text.contains("severity_id"),
+        "{text}"
+    );
+    assert!(
+        text.contains("event 3: status_id 7 is not one of"),
+        "{text}"
+    );
+}

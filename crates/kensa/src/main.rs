@@ -16,6 +16,7 @@ use kensa_collect::CollectOptions;
 use kensa_report::{TextOptions, render_json, render_text};
 
 mod network_cmd;
+mod security_hub;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -116,6 +117,14 @@ struct AuditArgs {
     /// List every passing resource, not only a count
     #[arg(long, short)]
     verbose: bool,
+    /// Also send the findings to AWS Security Hub (securityhub:BatchImportFindings):
+    /// the one write call kensa makes, and only when asked
+    #[arg(long)]
+    to_security_hub: bool,
+    /// Security Hub region for --to-security-hub and for account-wide findings in
+    /// --format asff|ocsf [default: the first audited region]
+    #[arg(long, value_name = "REGION")]
+    security_hub_region: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -139,6 +148,10 @@ enum Format {
     Csv,
     /// Markdown, for pull-request comments and audit evidence
     Markdown,
+    /// AWS Security Finding Format: a JSON array BatchImportFindings accepts
+    Asff,
+    /// OCSF 1.5.0 Compliance Finding events (class 2003), as a JSON array
+    Ocsf,
 }
 
 fn main() -> ExitCode {
@@ -278,11 +291,12 @@ fn audit(args: AuditArgs, config: &Config, lang: Lang) -> Result<ExitCode> {
         bail!("no check matches the selection");
     }
     write_report(&report, &args, lang)?;
-    Ok(if report.has_problems() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    let audit_code: u8 = if report.has_problems() { 1 } else { 0 };
+    if !args.to_security_hub {
+        return Ok(ExitCode::from(audit_code));
+    }
+    let import_code = security_hub::import(&report, &args, &selection, lang)?;
+    Ok(ExitCode::from(audit_code.max(import_code)))
 }
 
 fn write_report(report: &Report, args: &AuditArgs, lang: Lang) -> Result<()> {
@@ -294,12 +308,15 @@ fn write_report(report: &Report, args: &AuditArgs, lang: Lang) -> Result<()> {
         )),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
+    let hub_region = kensa_report::security_hub_region(report, args.security_hub_region.as_deref());
     match args.format {
         Format::Json => render_json(report, &mut out)?,
         Format::Sarif => kensa_report::render_sarif(report, lang, &mut out)?,
         Format::Junit => kensa_report::render_junit(report, lang, &mut out)?,
         Format::Csv => kensa_report::render_csv(report, lang, &mut out)?,
         Format::Markdown => kensa_report::render_markdown(report, lang, &mut out)?,
+        Format::Asff => kensa_report::render_asff(report, lang, &hub_region, &mut out)?,
+        Format::Ocsf => kensa_report::render_ocsf(report, lang, &hub_region, &mut out)?,
         Format::Text => render_text(
             report,
             TextOptions {
