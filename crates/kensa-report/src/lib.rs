@@ -7,11 +7,12 @@ mod junit;
 mod markdown;
 mod sarif;
 mod text;
+mod views;
 
 pub use csv::{CSV_HEADER, render_csv};
 pub use json::render_json;
 pub use junit::render_junit;
 pub use kensa_checks::Report;
 pub use markdown::render_markdown;
-pub use sarif::{render_sarif, sarif_value};
+pub use sarif::{is_sarif_result, render_sarif, sarif_value};
 pub use text::{TextOptions, render_text};
