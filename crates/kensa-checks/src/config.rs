@@ -564,10 +564,15 @@ mod tests {
         );
         let message = err("reason = \"r\"\nexpires = 2027\n");
         assert!(message.contains("line 7, column 11"), "{message}");
-        assert!(message.contains("expected a date YYYY-MM-DD, found integer"), "{message}");
+        assert!(
+            message.contains("expected a date YYYY-MM-DD, found integer"),
+            "{message}"
+        );
         let message = err("reason = \"r\"\nexpires = 2027-03-31\nowner = \"x\"\n");
         assert!(message.contains("unknown field `owner`"), "{message}");
-        let twice = format!("{base}reason = \"r\"\nexpires = 2027-03-31\n\n{base}reason = \"r\"\nexpires = 2027-03-31\n");
+        let twice = format!(
+            "{base}reason = \"r\"\nexpires = 2027-03-31\n\n{base}reason = \"r\"\nexpires = 2027-03-31\n"
+        );
         assert_eq!(
             Config::from_toml(&twice, "k.toml").unwrap_err().to_string(),
             "k.toml: exceptions: the id `CHG-1` is used twice; each exception needs its own"

@@ -74,9 +74,7 @@ pub fn compile(index: usize, config: &ExceptionConfig) -> Result<Exception, Stri
     if let Some(check) = &config.check
         && registry::find(check).is_none()
     {
-        return fail(format!(
-            "no check `{check}`; `kensa checks` lists them"
-        ));
+        return fail(format!("no check `{check}`; `kensa checks` lists them"));
     }
     if let Some(requirement) = &config.requirement
         && requirements::requirement(&requirement.to_ascii_uppercase()).is_none()
@@ -86,7 +84,9 @@ pub fn compile(index: usize, config: &ExceptionConfig) -> Result<Exception, Stri
         ));
     }
     if config.resource.trim().is_empty() {
-        return fail("`resource` is missing: a pattern over resource ID, ARN or name (`*` for all)".into());
+        return fail(
+            "`resource` is missing: a pattern over resource ID, ARN or name (`*` for all)".into(),
+        );
     }
     let resource = Glob::new(&config.resource)
         .map_err(|e| format!("{name}: `resource` is not a valid pattern: {e}"))?
@@ -124,10 +124,15 @@ impl Exception {
                 .iter()
                 .any(|r| r.eq_ignore_ascii_case(wanted))
         });
-        let region = c.region.as_ref().is_none_or(|r| *r == finding.resource.region);
+        let region = c
+            .region
+            .as_ref()
+            .is_none_or(|r| *r == finding.resource.region);
         let r = &finding.resource;
         let resource = self.resource.is_match(&r.id)
-            || r.arn.as_ref().is_some_and(|arn| self.resource.is_match(arn))
+            || r.arn
+                .as_ref()
+                .is_some_and(|arn| self.resource.is_match(arn))
             || r.name.as_ref().is_some_and(|n| self.resource.is_match(n));
         check && requirement && region && resource
     }
@@ -179,7 +184,10 @@ pub enum ExceptionOutcome {
 impl ExceptionOutcome {
     /// Outcomes a person should hear about (kensa warns on stderr).
     pub fn needs_attention(self) -> bool {
-        !matches!(self, ExceptionOutcome::Applied | ExceptionOutcome::NotEvaluated)
+        !matches!(
+            self,
+            ExceptionOutcome::Applied | ExceptionOutcome::NotEvaluated
+        )
     }
 
     pub fn as_str(self) -> &'static str {
@@ -359,7 +367,13 @@ mod tests {
         Finding {
             check_id: check_id.into(),
             requirements: registry::find(check_id)
-                .map(|c| c.meta.requirements.iter().map(|r| (*r).to_owned()).collect())
+                .map(|c| {
+                    c.meta
+                        .requirements
+                        .iter()
+                        .map(|r| (*r).to_owned())
+                        .collect()
+                })
                 .unwrap_or_default(),
             status,
             severity: Severity::Medium,
@@ -454,7 +468,11 @@ mod tests {
         assert_eq!(findings[0].status, Status::Error);
         assert_eq!(findings[1].status, Status::Pass);
         assert_eq!(reports[0].outcome, ExceptionOutcome::NotSuppressible);
-        assert!(reports[0].message.en.contains("1 ERROR, 1 PASS"), "{}", reports[0].message.en);
+        assert!(
+            reports[0].message.en.contains("1 ERROR, 1 PASS"),
+            "{}",
+            reports[0].message.en
+        );
     }
 
     #[test]
@@ -471,13 +489,22 @@ mod tests {
         );
         assert_eq!(findings[0].status, Status::Suppressed);
         assert_eq!(findings[1].status, Status::Error);
-        assert!(reports[0].message.en.contains("1 ERROR finding(s) stay ERROR"));
+        assert!(
+            reports[0]
+                .message
+                .en
+                .contains("1 ERROR finding(s) stay ERROR")
+        );
     }
 
     #[test]
     fn the_pattern_matches_id_arn_or_name_and_nothing_else() {
         let ex = compile(0, &exception("X", "arn:aws:iam::*:user/ci-*", "2027-01-01")).unwrap();
-        assert!(ex.matches(&finding("iam-access-key-rotation", Status::Fail, "ci-deploy")));
+        assert!(ex.matches(&finding(
+            "iam-access-key-rotation",
+            Status::Fail,
+            "ci-deploy"
+        )));
         assert!(!ex.matches(&finding("iam-access-key-rotation", Status::Fail, "alice")));
         assert!(!ex.matches(&finding("iam-root-mfa", Status::Fail, "ci-deploy")));
         let by_name = compile(0, &exception("X", "ci-*", "2027-01-01")).unwrap();
@@ -526,7 +553,10 @@ mod tests {
                 ExceptionOutcome::Unmatched
             ]
         );
-        assert_eq!(findings[0].suppression.as_ref().unwrap().exception_id, "FIRST");
+        assert_eq!(
+            findings[0].suppression.as_ref().unwrap().exception_id,
+            "FIRST"
+        );
 
         let only_root = [registry::find("iam-root-mfa").unwrap()];
         let reports = apply(
@@ -548,9 +578,7 @@ mod tests {
             "exceptions[3] (`CHG-9`): `reason` is missing: say why the finding is accepted"
         );
         let e = exception("CHG-9", "user/[", "2027-01-01");
-        assert!(
-            err(e).starts_with("exceptions[3] (`CHG-9`): `resource` is not a valid pattern: "),
-        );
+        assert!(err(e).starts_with("exceptions[3] (`CHG-9`): `resource` is not a valid pattern: "),);
         let e = exception("CHG-9", "*", "2027-02-30");
         assert_eq!(
             err(e),

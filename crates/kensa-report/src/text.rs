@@ -200,12 +200,7 @@ fn write_by_requirement(
                         f.message.get(lang)
                     )?;
                     if let Some(s) = &f.suppression {
-                        writeln!(
-                            out,
-                            "{:>10}{}",
-                            "",
-                            crate::views::suppression_note(s, lang)
-                        )?;
+                        writeln!(out, "{:>10}{}", "", crate::views::suppression_note(s, lang))?;
                     }
                 }
                 if passes > 1 && !verbose {

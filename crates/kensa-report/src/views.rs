@@ -22,9 +22,9 @@ pub(crate) fn suppression_note(s: &Suppression, lang: Lang) -> String {
         Lang::En => format!(
             "exception {id} (was {was}): {reason} — approved by {approver}, until {expires}"
         ),
-        Lang::Ja => format!(
-            "例外 {id} (元の判定 {was}): {reason} — 承認者 {approver}、期限 {expires}"
-        ),
+        Lang::Ja => {
+            format!("例外 {id} (元の判定 {was}): {reason} — 承認者 {approver}、期限 {expires}")
+        }
     }
 }
 
@@ -104,10 +104,7 @@ pub(crate) fn write_exceptions_markdown(
             out,
             "| Outcome | Exception | Scope | Reason | Approver | Expires | Detail |"
         )?,
-        Lang::Ja => writeln!(
-            out,
-            "| 結果 | 例外 | 対象 | 理由 | 承認者 | 期限 | 詳細 |"
-        )?,
+        Lang::Ja => writeln!(out, "| 結果 | 例外 | 対象 | 理由 | 承認者 | 期限 | 詳細 |")?,
     }
     writeln!(out, "|---|---|---|---|---|---|---|")?;
     for e in &report.exceptions {
@@ -206,7 +203,11 @@ pub(crate) fn write_view_text(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     writeln!(out)?;
-    writeln!(out, "{}", heading(&format!("== {} ==", view.title.get(lang))))?;
+    writeln!(
+        out,
+        "{}",
+        heading(&format!("== {} ==", view.title.get(lang)))
+    )?;
     writeln!(out, "{}", coverage_line(view, lang))?;
     let mut group: Option<&str> = None;
     for control in &view.controls {
@@ -279,7 +280,10 @@ pub(crate) fn write_view_markdown(
         writeln!(out, "### {}", cell(group))?;
         writeln!(out)?;
         match lang {
-            Lang::En => writeln!(out, "| Status | Control | Title | kensa checks | Findings |")?,
+            Lang::En => writeln!(
+                out,
+                "| Status | Control | Title | kensa checks | Findings |"
+            )?,
             Lang::Ja => writeln!(
                 out,
                 "| 結果 | コントロール | タイトル | kensa のチェック | 結果件数 |"

@@ -24,7 +24,11 @@ pub(super) fn section(id: &str) -> StaticText {
 }
 
 pub static CONTROLS: &[Control] = &[
-    c("1.1", "Avoid the use of the \"root\" account", "ルートアカウントを使用しない"),
+    c(
+        "1.1",
+        "Avoid the use of the \"root\" account",
+        "ルートアカウントを使用しない",
+    ),
     c(
         "1.2",
         "Ensure multi-factor authentication (MFA) is enabled for all IAM users that have a console password",
@@ -100,7 +104,11 @@ pub static CONTROLS: &[Control] = &[
         "Ensure IAM policies are attached only to groups or roles",
         "IAM ポリシーはグループまたはロールにのみアタッチする",
     ),
-    c("1.17", "Maintain current contact details", "連絡先情報を最新に保つ"),
+    c(
+        "1.17",
+        "Maintain current contact details",
+        "連絡先情報を最新に保つ",
+    ),
     c(
         "1.18",
         "Ensure security contact information is registered",

@@ -221,7 +221,11 @@ pub fn aggregate(counts: &BTreeMap<Status, usize>) -> Option<Status> {
 /// Groups a report's findings by the controls of `framework`.
 pub fn view(report: &Report, framework: Framework) -> FrameworkView {
     let ran: Vec<&str> = {
-        let mut ids: Vec<&str> = report.findings.iter().map(|f| f.check_id.as_str()).collect();
+        let mut ids: Vec<&str> = report
+            .findings
+            .iter()
+            .map(|f| f.check_id.as_str())
+            .collect();
         ids.sort_unstable();
         ids.dedup();
         ids
@@ -368,11 +372,19 @@ mod tests {
     fn aggregation_orders_fail_error_manual_pass() {
         let counts = |pairs: &[(Status, usize)]| pairs.iter().copied().collect();
         assert_eq!(
-            aggregate(&counts(&[(Status::Pass, 3), (Status::Error, 1), (Status::Fail, 1)])),
+            aggregate(&counts(&[
+                (Status::Pass, 3),
+                (Status::Error, 1),
+                (Status::Fail, 1)
+            ])),
             Some(Status::Fail)
         );
         assert_eq!(
-            aggregate(&counts(&[(Status::Pass, 3), (Status::Manual, 1), (Status::Error, 1)])),
+            aggregate(&counts(&[
+                (Status::Pass, 3),
+                (Status::Manual, 1),
+                (Status::Error, 1)
+            ])),
             Some(Status::Error)
         );
         assert_eq!(

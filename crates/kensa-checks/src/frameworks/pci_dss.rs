@@ -52,7 +52,10 @@ pub static CONTROLS: &[Control] = &[
         "PCI.DMS.1",
         "Database Migration Service replication instances should not be public",
     ),
-    c("PCI.EC2.1", "EBS snapshots should not be publicly restorable"),
+    c(
+        "PCI.EC2.1",
+        "EBS snapshots should not be publicly restorable",
+    ),
     c(
         "PCI.EC2.2",
         "VPC default security group should prohibit inbound and outbound traffic",
@@ -62,7 +65,10 @@ pub static CONTROLS: &[Control] = &[
         "PCI.EC2.5",
         "Security groups should not allow ingress from 0.0.0.0/0 to port 22",
     ),
-    c("PCI.EC2.6", "VPC flow logging should be enabled in all VPCs"),
+    c(
+        "PCI.EC2.6",
+        "VPC flow logging should be enabled in all VPCs",
+    ),
     c(
         "PCI.ELBv2.1",
         "Application Load Balancer should be configured to redirect all HTTP requests to HTTPS",
@@ -74,13 +80,22 @@ pub static CONTROLS: &[Control] = &[
     ),
     c("PCI.GuardDuty.1", "GuardDuty should be enabled"),
     c("PCI.IAM.1", "IAM root user access key should not exist"),
-    c("PCI.IAM.2", "IAM users should not have IAM policies attached"),
+    c(
+        "PCI.IAM.2",
+        "IAM users should not have IAM policies attached",
+    ),
     c(
         "PCI.IAM.3",
         "IAM policies should not allow full \"*\" administrative privileges",
     ),
-    c("PCI.IAM.4", "Hardware MFA should be enabled for the root user"),
-    c("PCI.IAM.5", "Virtual MFA should be enabled for the root user"),
+    c(
+        "PCI.IAM.4",
+        "Hardware MFA should be enabled for the root user",
+    ),
+    c(
+        "PCI.IAM.5",
+        "Virtual MFA should be enabled for the root user",
+    ),
     c("PCI.IAM.6", "MFA should be enabled for all IAM users"),
     c(
         "PCI.IAM.7",
@@ -90,8 +105,14 @@ pub static CONTROLS: &[Control] = &[
         "PCI.IAM.8",
         "Password policies for IAM users should have strong configurations",
     ),
-    c("PCI.KMS.1", "Customer master key (CMK) rotation should be enabled"),
-    c("PCI.Lambda.1", "Lambda functions should prohibit public access"),
+    c(
+        "PCI.KMS.1",
+        "Customer master key (CMK) rotation should be enabled",
+    ),
+    c(
+        "PCI.Lambda.1",
+        "Lambda functions should prohibit public access",
+    ),
     c("PCI.Lambda.2", "Lambda functions should be in a VPC"),
     c("PCI.Opensearch.1", "OpenSearch domains should be in a VPC"),
     // Security Hub's PCI title for this control repeats PCI.EC2.1's by
@@ -101,7 +122,10 @@ pub static CONTROLS: &[Control] = &[
         "OpenSearch domains should have encryption at rest enabled",
     ),
     c("PCI.RDS.1", "RDS snapshot should be private"),
-    c("PCI.RDS.2", "RDS DB Instances should prohibit public access"),
+    c(
+        "PCI.RDS.2",
+        "RDS DB Instances should prohibit public access",
+    ),
     c(
         "PCI.Redshift.1",
         "Amazon Redshift clusters should prohibit public access",
@@ -120,7 +144,10 @@ pub static CONTROLS: &[Control] = &[
         "PCI.S3.5",
         "S3 buckets should require requests to use Secure Socket Layer",
     ),
-    c("PCI.S3.6", "S3 Block Public Access setting should be enabled"),
+    c(
+        "PCI.S3.6",
+        "S3 Block Public Access setting should be enabled",
+    ),
     c(
         "PCI.SageMaker.1",
         "Amazon SageMaker notebook instances should not have direct internet access",
