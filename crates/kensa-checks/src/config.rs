@@ -11,6 +11,8 @@ use std::path::Path;
 pub struct Config {
     pub iam: IamConfig,
     pub network: crate::network::config::NetworkConfig,
+    /// Accepted findings, each with a reason, an approver and an expiry.
+    pub exceptions: Vec<crate::exceptions::ExceptionConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -335,6 +337,18 @@ impl Config {
                 })?;
             }
         }
+        for (index, exception) in self.exceptions.iter().enumerate() {
+            crate::exceptions::compile(index, exception)?;
+        }
+        let mut ids = std::collections::HashSet::new();
+        for exception in &self.exceptions {
+            if !ids.insert(exception.id.as_str()) {
+                return Err(format!(
+                    "exceptions: the id `{}` is used twice; each exception needs its own",
+                    exception.id
+                ));
+            }
+        }
         globset::Glob::new(&iam.groups.apps.name)
             .map_err(|e| format!("iam.groups.apps.name is not a valid pattern: {e}"))?;
         for duty in Duty::ALL {
@@ -457,6 +471,19 @@ cidr = "::/0"
 # subnets = "tag:Tier=db"
 # reason = "only the app tier reaches the databases"
 # allow = [{ from = "cidr:10.0.10.0/24", protocol = "tcp", ports = 5432 }]
+
+# Accepted findings. A matching exception turns FAIL or MANUAL into
+# SUPPRESSED until `expires` (inclusive, judged against the date the data
+# was collected). ERROR is never suppressed: nobody knows if it complies.
+# `resource` is a glob over the resource's ID, ARN or name.
+# [[exceptions]]
+# id = "CHG-1234"
+# check = "iam-access-key-rotation"    # and/or requirement = "IAM-8"
+# resource = "arn:aws:iam::*:user/legacy-batch"
+# region = "global"                    # optional
+# reason = "the batch job is replaced in Q1; its key is rotated by hand"
+# approver = "ciso@example.com"
+# expires = 2027-03-31
 "#;
 
 #[cfg(test)]
@@ -508,6 +535,61 @@ mod tests {
             err.to_string(),
             "k.toml: iam.password_policy.minimum_length must be 6 to 128, as IAM allows (got 4)"
         );
+    }
+
+    #[test]
+    fn exceptions_parse_with_a_toml_date_or_a_string() {
+        let text = "[[exceptions]]\nid = \"CHG-1\"\ncheck = \"iam-root-mfa\"\nresource = \"*\"\nreason = \"r\"\napprover = \"a\"\nexpires = 2027-03-31\n\n[[exceptions]]\nid = \"CHG-2\"\nrequirement = \"IAM-8\"\nresource = \"ci-*\"\nreason = \"r\"\napprover = \"a\"\nexpires = \"2027-04-01\"\n";
+        let config = Config::from_toml(text, "k.toml").unwrap();
+        assert_eq!(config.exceptions.len(), 2);
+        assert_eq!(config.exceptions[0].expires, "2027-03-31");
+        assert_eq!(config.exceptions[1].expires, "2027-04-01");
+    }
+
+    #[test]
+    fn invalid_exceptions_say_which_and_what() {
+        let base = "[[exceptions]]\nid = \"CHG-1\"\ncheck = \"iam-root-mfa\"\nresource = \"*\"\napprover = \"a\"\n";
+        let err = |extra: &str| {
+            Config::from_toml(&format!("{base}{extra}"), "k.toml")
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            err("expires = 2027-03-31\n"),
+            "k.toml: exceptions[0] (`CHG-1`): `reason` is missing: say why the finding is accepted"
+        );
+        assert_eq!(
+            err("reason = \"r\"\nexpires = \"31/03/2027\"\n"),
+            "k.toml: exceptions[0] (`CHG-1`): `expires` = `31/03/2027` is not a date YYYY-MM-DD (input contains invalid characters)"
+        );
+        let message = err("reason = \"r\"\nexpires = 2027\n");
+        assert!(message.contains("line 7, column 11"), "{message}");
+        assert!(
+            message.contains("expected a date YYYY-MM-DD, found integer"),
+            "{message}"
+        );
+        let message = err("reason = \"r\"\nexpires = 2027-03-31\nowner = \"x\"\n");
+        assert!(message.contains("unknown field `owner`"), "{message}");
+        let twice = format!(
+            "{base}reason = \"r\"\nexpires = 2027-03-31\n\n{base}reason = \"r\"\nexpires = 2027-03-31\n"
+        );
+        assert_eq!(
+            Config::from_toml(&twice, "k.toml").unwrap_err().to_string(),
+            "k.toml: exceptions: the id `CHG-1` is used twice; each exception needs its own"
+        );
+    }
+
+    #[test]
+    fn the_commented_exception_example_is_valid() {
+        let example: String = DEFAULT_CONFIG_TOML
+            .lines()
+            .skip_while(|l| *l != "# [[exceptions]]")
+            .map(|l| l.strip_prefix("# ").unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let config = Config::from_toml(&example, "example").unwrap();
+        assert_eq!(config.exceptions.len(), 1);
+        assert_eq!(config.exceptions[0].id, "CHG-1234");
     }
 
     #[test]

@@ -5,7 +5,9 @@
 pub mod check;
 pub mod config;
 pub mod docs;
+pub mod exceptions;
 mod finding;
+pub mod frameworks;
 pub mod iam;
 pub mod network;
 pub mod policy;

@@ -5,6 +5,8 @@ use kensa_snapshot::{CallError, Snapshot};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+use crate::exceptions::{self, ExceptionReport};
+use crate::frameworks::FrameworkView;
 use crate::{Check, Config, Context, Finding, Status, registry};
 
 /// The version of the JSON result format (`docs/json-output.md`).
@@ -24,6 +26,14 @@ pub struct Report {
     /// Calls that failed while collecting (also named by the ERROR findings
     /// they caused).
     pub collection_errors: Vec<CallError>,
+    /// Every `[[exceptions]]` entry and what became of it (applied, expired,
+    /// matched nothing...). Absent in reports older than exceptions.
+    #[serde(default)]
+    pub exceptions: Vec<ExceptionReport>,
+    /// The findings grouped by one framework's controls, when
+    /// `kensa audit --framework` asked for it.
+    #[serde(default)]
+    pub framework_view: Option<FrameworkView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,7 +94,15 @@ pub fn evaluate(
         .copied()
         .filter(|c| selection.includes(c))
         .collect();
-    let findings: Vec<Finding> = selected.iter().flat_map(|c| (c.run)(&ctx)).collect();
+    let mut findings: Vec<Finding> = selected.iter().flat_map(|c| (c.run)(&ctx)).collect();
+    // Exceptions expire against the collection date, not today, so an old
+    // snapshot gives the same report on every re-run.
+    let exceptions = exceptions::apply(
+        &mut findings,
+        &config.exceptions,
+        &selected,
+        snapshot.collected_at.date_naive(),
+    );
 
     let mut summary = Summary {
         checks: selected.len(),
@@ -113,11 +131,28 @@ pub fn evaluate(
         summary,
         findings,
         collection_errors: snapshot.errors.clone(),
+        exceptions,
+        framework_view: None,
     }
 }
 
 impl Report {
-    /// FAIL or ERROR anywhere: `kensa audit` exits with 1.
+    /// Adds the findings grouped by `framework` (see [`crate::frameworks`]).
+    pub fn with_framework_view(mut self, framework: crate::frameworks::Framework) -> Report {
+        self.framework_view = Some(crate::frameworks::view(&self, framework));
+        self
+    }
+
+    /// Exceptions that expired, matched nothing or could not suppress
+    /// anything: kensa warns about these.
+    pub fn exceptions_needing_attention(&self) -> impl Iterator<Item = &ExceptionReport> {
+        self.exceptions
+            .iter()
+            .filter(|e| e.outcome.needs_attention())
+    }
+
+    /// FAIL or ERROR anywhere: `kensa audit` exits with 1. SUPPRESSED
+    /// findings do not count.
     pub fn has_problems(&self) -> bool {
         self.findings.iter().any(|f| f.status.is_problem())
     }

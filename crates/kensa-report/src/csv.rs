@@ -4,8 +4,9 @@ use std::io::{self, Write};
 
 use kensa_checks::{Lang, Report};
 
-/// The header row; multi-valued columns are joined with `;`.
-pub const CSV_HEADER: [&str; 13] = [
+/// The header row; multi-valued columns are joined with `;`. The last five
+/// are empty unless an exception SUPPRESSED the finding.
+pub const CSV_HEADER: [&str; 18] = [
     "check_id",
     "requirements",
     "status",
@@ -19,6 +20,11 @@ pub const CSV_HEADER: [&str; 13] = [
     "cis_1_2",
     "fsbp",
     "pci_dss",
+    "exception_id",
+    "original_status",
+    "exception_reason",
+    "exception_approver",
+    "exception_expires",
 ];
 
 /// One row per finding, the message in `lang`.
@@ -27,6 +33,8 @@ pub fn render_csv(report: &Report, lang: Lang, out: &mut dyn Write) -> io::Resul
     writer.write_record(CSV_HEADER)?;
     for f in &report.findings {
         let r = &f.resource;
+        let s = f.suppression.as_ref();
+        let expires = s.map(|s| s.expires.to_string()).unwrap_or_default();
         writer.write_record([
             f.check_id.as_str(),
             &f.requirements.join(";"),
@@ -41,6 +49,11 @@ pub fn render_csv(report: &Report, lang: Lang, out: &mut dyn Write) -> io::Resul
             &f.compliance.cis_1_2.join(";"),
             &f.compliance.fsbp.join(";"),
             &f.compliance.pci_dss.join(";"),
+            s.map_or("", |s| s.exception_id.as_str()),
+            s.map_or("", |s| s.original_status.as_str()),
+            s.map_or("", |s| s.reason.as_str()),
+            s.map_or("", |s| s.approver.as_str()),
+            &expires,
         ])?;
     }
     writer.flush()

@@ -75,8 +75,8 @@ fn case_name(f: &Finding) -> String {
 }
 
 /// JUnit XML: `<testsuite name="check-id">` per check, a `<testcase>` per
-/// finding; FAIL is `<failure>`, ERROR `<error>`, MANUAL and
-/// NOT_APPLICABLE `<skipped>`, PASS a plain test case.
+/// finding; FAIL is `<failure>`, ERROR `<error>`, MANUAL, NOT_APPLICABLE
+/// and SUPPRESSED `<skipped>`, PASS a plain test case.
 pub fn render_junit(report: &Report, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     // Checks in registry order, then any check the registry does not know.
     let mut check_ids: Vec<&str> = CHECKS
@@ -156,8 +156,19 @@ pub fn render_junit(report: &Report, lang: Lang, out: &mut dyn Write) -> io::Res
                     writeln!(out, "    </testcase>")?;
                 }
                 Status::Manual | Status::NotApplicable | Status::Suppressed => {
+                    // A SUPPRESSED case is skipped with the exception's
+                    // reason, approver and expiry, so CI shows who accepted it.
+                    let why = match &f.suppression {
+                        Some(s) => format!(
+                            "{}: {} — {}",
+                            f.status,
+                            f.message.get(lang),
+                            crate::views::suppression_note(s, lang)
+                        ),
+                        None => format!("{}: {}", f.status, f.message.get(lang)),
+                    };
                     writeln!(out, "{open}>")?;
-                    writeln!(out, r#"      <skipped message="{}: {message}"/>"#, f.status)?;
+                    writeln!(out, r#"      <skipped message="{}"/>"#, escape(&why))?;
                     writeln!(out, "    </testcase>")?;
                 }
             }

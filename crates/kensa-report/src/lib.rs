@@ -10,6 +10,7 @@ mod markdown;
 mod ocsf;
 mod sarif;
 mod text;
+mod views;
 
 pub use asff::{
     NoAccountId, PRODUCT_NAME, asff_findings, asff_resource_type, compliance_status, render_asff,
@@ -22,5 +23,5 @@ pub use junit::render_junit;
 pub use kensa_checks::Report;
 pub use markdown::render_markdown;
 pub use ocsf::{OCSF_VERSION, ocsf_events, render_ocsf};
-pub use sarif::{render_sarif, sarif_value};
+pub use sarif::{is_sarif_result, render_sarif, sarif_value};
 pub use text::{TextOptions, render_text};

@@ -71,12 +71,20 @@ fn write_requirement(
             .collect();
         problems.sort_by_key(|f| f.status);
         for f in problems {
+            let message = match &f.suppression {
+                Some(s) => format!(
+                    "{} — {}",
+                    f.message.get(lang),
+                    crate::views::suppression_note(s, lang)
+                ),
+                None => f.message.get(lang).to_owned(),
+            };
             writeln!(
                 out,
                 "| {} | `{check_id}` | {} | {} |",
                 status_label(f.status),
                 resource_cell(f),
-                cell(f.message.get(lang))
+                cell(&message)
             )?;
         }
         let passes = findings
@@ -165,7 +173,31 @@ pub fn render_markdown(report: &Report, lang: Lang, out: &mut dyn Write) -> io::
         )?;
     }
 
-    // Findings under every requirement they serve.
+    if let Some(view) = &report.framework_view {
+        crate::views::write_view_markdown(report, view, lang, out)?;
+    } else {
+        write_by_requirement(report, lang, out)?;
+    }
+    crate::views::write_exceptions_markdown(report, lang, out)?;
+    if !report.collection_errors.is_empty() {
+        let n = report.collection_errors.len();
+        writeln!(out)?;
+        if ja {
+            writeln!(out, "## 収集エラー ({n} 件)")?;
+        } else {
+            writeln!(out, "## Collection errors ({n})")?;
+        }
+        writeln!(out)?;
+        for e in &report.collection_errors {
+            writeln!(out, "- {}", e.to_string().replace('\n', " "))?;
+        }
+    }
+    Ok(())
+}
+
+/// Findings under every requirement they serve, in the sheet's order.
+fn write_by_requirement(report: &Report, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+    let ja = lang == Lang::Ja;
     let mut by_requirement: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in &report.findings {
         for r in &f.requirements {
@@ -199,20 +231,6 @@ pub fn render_markdown(report: &Report, lang: Lang, out: &mut dyn Write) -> io::
         writeln!(out, "## {}", if ja { "その他" } else { "Other" })?;
         for id in others {
             write_requirement(out, id, &by_requirement[id], lang)?;
-        }
-    }
-
-    if !report.collection_errors.is_empty() {
-        let n = report.collection_errors.len();
-        writeln!(out)?;
-        if ja {
-            writeln!(out, "## 収集エラー ({n} 件)")?;
-        } else {
-            writeln!(out, "## Collection errors ({n})")?;
-        }
-        writeln!(out)?;
-        for e in &report.collection_errors {
-            writeln!(out, "- {}", e.to_string().replace('\n', " "))?;
         }
     }
     Ok(())

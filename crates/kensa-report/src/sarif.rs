@@ -90,6 +90,24 @@ fn result(f: &Finding, lang: Lang) -> Value {
             "evidence": f.evidence,
         },
     });
+    // An accepted FAIL stays a result, marked as SARIF marks accepted
+    // problems, so dashboards show it as suppressed rather than fixed.
+    if let (Some(s), Some(obj)) = (&f.suppression, value.as_object_mut()) {
+        obj.insert(
+            "suppressions".to_owned(),
+            json!([{
+                "kind": "external",
+                "status": "accepted",
+                "justification": s.reason,
+                "properties": {
+                    "exception_id": s.exception_id,
+                    "approver": s.approver,
+                    "expires": s.expires,
+                    "original_status": s.original_status,
+                },
+            }]),
+        );
+    }
     if let (Some(index), Some(obj)) = (
         CHECKS.iter().position(|c| c.meta.id == f.check_id),
         value.as_object_mut(),
@@ -99,16 +117,25 @@ fn result(f: &Finding, lang: Lang) -> Value {
     value
 }
 
+/// FAIL and ERROR, and FAILs an exception suppressed.
+pub fn is_sarif_result(f: &Finding) -> bool {
+    f.status.is_problem()
+        || f.suppression
+            .as_ref()
+            .is_some_and(|s| s.original_status.is_problem())
+}
+
 /// Builds the SARIF log as a JSON value.
 pub fn sarif_value(report: &Report, lang: Lang) -> Value {
     let rules: Vec<Value> = CHECKS.iter().map(|c| rule(c, lang)).collect();
     // Only FAIL and ERROR findings are results: SARIF results are problems.
-    // PASS, MANUAL and NOT_APPLICABLE are left out (the JSON, text and
-    // Markdown reports carry them).
+    // A FAIL an exception accepted stays one, with `suppressions`. PASS,
+    // MANUAL and NOT_APPLICABLE are left out (the JSON, text and Markdown
+    // reports carry them).
     let results: Vec<Value> = report
         .findings
         .iter()
-        .filter(|f| f.status.is_problem())
+        .filter(|f| is_sarif_result(f))
         .map(|f| result(f, lang))
         .collect();
     // Calls that failed while collecting: notifications of the run.

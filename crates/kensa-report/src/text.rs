@@ -15,7 +15,7 @@ pub struct TextOptions {
     pub verbose: bool,
 }
 
-fn status_label(status: Status, color: bool) -> String {
+pub(crate) fn status_label(status: Status, color: bool) -> String {
     let label = format!(
         "{:<6}",
         match status {
@@ -38,11 +38,7 @@ fn status_label(status: Status, color: bool) -> String {
 /// The terminal report: grouped by the sheet's sections and requirements,
 /// problems first within each check, passes counted unless `verbose`.
 pub fn render_text(report: &Report, options: TextOptions, out: &mut dyn Write) -> io::Result<()> {
-    let TextOptions {
-        lang,
-        color,
-        verbose,
-    } = options;
+    let TextOptions { lang, color, .. } = options;
     let ja = lang == Lang::Ja;
     let heading = |s: &str| {
         if color {
@@ -84,6 +80,71 @@ pub fn render_text(report: &Report, options: TextOptions, out: &mut dyn Write) -
         writeln!(out, "regions: {}", report.regions.join(", "))?;
     }
 
+    let label = |status: Status| status_label(status, color);
+    if let Some(view) = &report.framework_view {
+        crate::views::write_view_text(report, view, lang, &heading, &label, out)?;
+    } else {
+        write_by_requirement(report, options, &heading, out)?;
+    }
+    crate::views::write_exceptions_text(report, lang, &heading, out)?;
+    if !report.collection_errors.is_empty() {
+        writeln!(out)?;
+        let n = report.collection_errors.len();
+        writeln!(
+            out,
+            "{}",
+            heading(&if ja {
+                format!("収集エラー ({n} 件)")
+            } else {
+                format!("Collection errors ({n})")
+            })
+        )?;
+        for e in &report.collection_errors {
+            writeln!(out, "  {e}")?;
+        }
+    }
+
+    writeln!(out)?;
+    let s = &report.summary;
+    let counts: Vec<String> = Status::ALL
+        .iter()
+        .map(|st| format!("{} {}", s.count(*st), status_label(*st, color).trim_end()))
+        .collect();
+    if ja {
+        writeln!(
+            out,
+            "{} チェック {} 件、結果 {} 件: {}",
+            heading("概要:"),
+            s.checks,
+            s.findings,
+            counts.join(", ")
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{} {} checks, {} findings: {}",
+            heading("Summary:"),
+            s.checks,
+            s.findings,
+            counts.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// The sheet's sections and requirements, problems first within each check.
+fn write_by_requirement(
+    report: &Report,
+    options: TextOptions,
+    heading: &dyn Fn(&str) -> String,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let TextOptions {
+        lang,
+        color,
+        verbose,
+    } = options;
+    let ja = lang == Lang::Ja;
     // Findings by the first requirement their check serves, in sheet order.
     let mut by_requirement: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in &report.findings {
@@ -138,6 +199,9 @@ pub fn render_text(report: &Report, options: TextOptions, out: &mut dyn Write) -
                         check_id,
                         f.message.get(lang)
                     )?;
+                    if let Some(s) = &f.suppression {
+                        writeln!(out, "{:>10}{}", "", crate::views::suppression_note(s, lang))?;
+                    }
                 }
                 if passes > 1 && !verbose {
                     let title = registry::find(check_id)
@@ -157,49 +221,6 @@ pub fn render_text(report: &Report, options: TextOptions, out: &mut dyn Write) -
                 }
             }
         }
-    }
-
-    if !report.collection_errors.is_empty() {
-        writeln!(out)?;
-        let n = report.collection_errors.len();
-        writeln!(
-            out,
-            "{}",
-            heading(&if ja {
-                format!("収集エラー ({n} 件)")
-            } else {
-                format!("Collection errors ({n})")
-            })
-        )?;
-        for e in &report.collection_errors {
-            writeln!(out, "  {e}")?;
-        }
-    }
-
-    writeln!(out)?;
-    let s = &report.summary;
-    let counts: Vec<String> = Status::ALL
-        .iter()
-        .map(|st| format!("{} {}", s.count(*st), status_label(*st, color).trim_end()))
-        .collect();
-    if ja {
-        writeln!(
-            out,
-            "{} チェック {} 件、結果 {} 件: {}",
-            heading("概要:"),
-            s.checks,
-            s.findings,
-            counts.join(", ")
-        )?;
-    } else {
-        writeln!(
-            out,
-            "{} {} checks, {} findings: {}",
-            heading("Summary:"),
-            s.checks,
-            s.findings,
-            counts.join(", ")
-        )?;
     }
     Ok(())
 }

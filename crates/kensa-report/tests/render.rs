@@ -2,15 +2,20 @@
 
 use std::path::Path;
 
+use kensa_checks::frameworks::{self, ControlNote, Framework};
 use kensa_checks::{Config, Lang, Report, Selection, Source, Status, evaluate};
 use kensa_report::{TextOptions, render_json, render_text};
 
 fn demo_report() -> Report {
+    demo_report_with(&Config::default())
+}
+
+fn demo_report_with(config: &Config) -> Report {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/demo-account.json");
     let snapshot = kensa_snapshot::load(&path).expect("the demo snapshot loads");
     evaluate(
         &snapshot,
-        &Config::default(),
+        config,
         &Selection::default(),
         Source::Snapshot {
             path: "examples/demo-account.json".into(),
@@ -128,8 +133,13 @@ fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
     )
     .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let report = demo_report();
-    for lang in [Lang::En, Lang::Ja] {
+    // The plain demo, and the demo with exceptions (results with
+    // `suppressions`).
+    for (report, lang) in [
+        (demo_report(), Lang::En),
+        (demo_report(), Lang::Ja),
+        (demo_report_with(&exceptions_config()), Lang::En),
+    ] {
         let log: serde_json::Value = serde_json::from_str(&sarif(&report, lang)).unwrap();
         let errors: Vec<String> = validator
             .iter_errors(&log)
@@ -224,7 +234,9 @@ fn junit_parses_and_counts_every_fail() {
         assert_eq!(errors, report.summary.count(Status::Error));
         assert_eq!(
             skipped,
-            report.summary.count(Status::Manual) + report.summary.count(Status::NotApplicable)
+            report.summary.count(Status::Manual)
+                + report.summary.count(Status::NotApplicable)
+                + report.summary.count(Status::Suppressed)
         );
         assert_eq!(cases, report.findings.len());
     }
@@ -300,6 +312,310 @@ fn markdown_lists_every_problem_and_keeps_tables_whole() {
         let cells = line.replace("\\|", "").matches('|').count();
         assert_eq!(cells, 5, "broken row: {line}");
     }
+}
+
+/// Four exceptions on the demo (collected 2026-11-20): one that applies,
+/// one expired the day before, one matching nothing and one matching only
+/// an ERROR.
+fn exceptions_config() -> Config {
+    Config::from_toml(
+        r#"
+[[exceptions]]
+id = "CHG-1"
+check = "iam-user-in-group"
+resource = "billing-batch"
+reason = "API-only batch user; its policy is reviewed monthly"
+approver = "ciso@example.com"
+expires = 2026-11-20
+
+[[exceptions]]
+id = "CHG-2"
+requirement = "IAM-8"
+resource = "arn:aws:iam::*:user/portal-deploy"
+reason = "rotated by the release team"
+approver = "ciso@example.com"
+expires = 2026-11-19
+
+[[exceptions]]
+id = "CHG-3"
+check = "iam-root-mfa"
+resource = "no-such-resource"
+reason = "typo in the pattern"
+approver = "ciso@example.com"
+expires = 2027-01-01
+
+[[exceptions]]
+id = "CHG-4"
+check = "iam-console-user-mfa"
+resource = "contractor-*"
+reason = "contractors get MFA next sprint"
+approver = "ciso@example.com"
+expires = 2027-01-01
+"#,
+        "exceptions.toml",
+    )
+    .expect("the test exceptions are valid")
+}
+
+#[test]
+fn exceptions_suppress_report_and_change_nothing_else() {
+    let plain = demo_report();
+    let report = demo_report_with(&exceptions_config());
+    assert_eq!(report.summary.count(Status::Suppressed), 1);
+    assert_eq!(
+        report.summary.count(Status::Fail),
+        plain.summary.count(Status::Fail) - 1
+    );
+    assert_eq!(
+        report.summary.count(Status::Error),
+        plain.summary.count(Status::Error),
+        "ERROR is never suppressed"
+    );
+    let suppressed: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Suppressed)
+        .collect();
+    assert_eq!(
+        suppressed[0].resource.name.as_deref(),
+        Some("billing-batch")
+    );
+    let s = suppressed[0].suppression.as_ref().unwrap();
+    assert_eq!(
+        (s.exception_id.as_str(), s.original_status),
+        ("CHG-1", Status::Fail)
+    );
+    let outcomes: Vec<(&str, &str)> = report
+        .exceptions
+        .iter()
+        .map(|e| (e.id.as_str(), e.outcome.as_str()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("CHG-1", "applied"),
+            ("CHG-2", "expired"),
+            ("CHG-3", "unmatched"),
+            ("CHG-4", "not_suppressible")
+        ]
+    );
+    assert_eq!(report.exceptions_needing_attention().count(), 3);
+
+    // SARIF: the accepted FAIL stays a result, with an accepted suppression.
+    let log: serde_json::Value = serde_json::from_str(&sarif(&report, Lang::En)).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(
+        results.len(),
+        plain.summary.count(Status::Fail) + plain.summary.count(Status::Error)
+    );
+    let with_suppression: Vec<_> = results
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(with_suppression.len(), 1);
+    assert_eq!(
+        with_suppression[0]["suppressions"],
+        serde_json::json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": "API-only batch user; its policy is reviewed monthly",
+            "properties": {
+                "exception_id": "CHG-1",
+                "approver": "ciso@example.com",
+                "expires": "2026-11-20",
+                "original_status": "FAIL",
+            },
+        }])
+    );
+
+    // JUnit: skipped, with the reason.
+    let xml = junit(&report, Lang::En);
+    assert!(xml.contains(r#"<skipped message="SUPPRESSED: "#), "{xml}");
+    assert!(xml.contains("exception CHG-1 (was FAIL): API-only batch user; its policy is reviewed monthly — approved by ciso@example.com, until 2026-11-20"));
+
+    // CSV: the exception's columns.
+    let text = csv(&report, Lang::En);
+    let row = text
+        .lines()
+        .find(|l| l.contains(",SUPPRESSED,"))
+        .expect("a SUPPRESSED row");
+    assert!(
+        row.ends_with(",CHG-1,FAIL,API-only batch user; its policy is reviewed monthly,ciso@example.com,2026-11-20"),
+        "{row}"
+    );
+
+    // JSON: the exceptions section round-trips.
+    let mut out = Vec::new();
+    render_json(&report, &mut out).unwrap();
+    let back: Report = serde_json::from_slice(&out).unwrap();
+    assert_eq!(back, report);
+}
+
+#[test]
+fn a_report_without_the_new_sections_still_loads() {
+    let mut value = serde_json::to_value(demo_report()).unwrap();
+    let obj = value.as_object_mut().unwrap();
+    obj.remove("exceptions");
+    obj.remove("framework_view");
+    let report: Report = serde_json::from_value(value).unwrap();
+    assert!(report.exceptions.is_empty());
+    assert!(report.framework_view.is_none());
+}
+
+#[test]
+fn text_with_exceptions_english() {
+    insta::assert_snapshot!(text(
+        &demo_report_with(&exceptions_config()),
+        Lang::En,
+        false
+    ));
+}
+
+#[test]
+fn text_with_exceptions_japanese() {
+    insta::assert_snapshot!(text(
+        &demo_report_with(&exceptions_config()),
+        Lang::Ja,
+        false
+    ));
+}
+
+#[test]
+fn markdown_with_exceptions_english() {
+    insta::assert_snapshot!(markdown(&demo_report_with(&exceptions_config()), Lang::En));
+}
+
+fn cis_report() -> Report {
+    demo_report().with_framework_view(Framework::Cis12)
+}
+
+#[test]
+fn cis_view_text_english() {
+    insta::assert_snapshot!(text(&cis_report(), Lang::En, false));
+}
+
+#[test]
+fn cis_view_text_japanese() {
+    insta::assert_snapshot!(text(&cis_report(), Lang::Ja, false));
+}
+
+#[test]
+fn cis_view_markdown_english() {
+    insta::assert_snapshot!(markdown(&cis_report(), Lang::En));
+}
+
+#[test]
+fn cis_view_markdown_japanese() {
+    insta::assert_snapshot!(markdown(&cis_report(), Lang::Ja));
+}
+
+#[test]
+fn cis_view_json() {
+    let report = cis_report();
+    let mut out = Vec::new();
+    render_json(&report, &mut out).unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let view = &value["framework_view"];
+    assert_eq!(view["framework"], "cis-1.2");
+    assert_eq!(view["coverage"]["controls"], 49);
+    insta::assert_snapshot!(serde_json::to_string_pretty(&view["coverage"]).unwrap());
+    let control = view["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "1.11")
+        .unwrap();
+    assert_eq!(
+        control["checks"],
+        serde_json::json!(["iam-password-policy-no-expiry"])
+    );
+    assert!(control["differs"][0]["en"].is_string());
+}
+
+/// Coverage is honest: a control counts as automated exactly when a check
+/// maps to it, every other control is MANUAL with its note, and every
+/// finding of a mapped check is under the control.
+#[test]
+fn coverage_counts_only_what_kensa_checks() {
+    let report = demo_report();
+    for framework in Framework::ALL {
+        let view = frameworks::view(&report, framework);
+        let mapped: std::collections::BTreeSet<&str> = kensa_checks::registry::CHECKS
+            .iter()
+            .flat_map(|c| framework.mapped_ids(c).iter().copied())
+            .collect();
+        assert_eq!(view.coverage.automated, mapped.len(), "{framework}");
+        assert_eq!(
+            view.coverage.automated + view.coverage.manual,
+            view.controls.len(),
+            "{framework}"
+        );
+        assert_eq!(view.controls.len(), framework.controls().len());
+        assert_eq!(
+            view.coverage.by_status.values().sum::<usize>(),
+            view.controls.len()
+        );
+        for c in &view.controls {
+            assert_eq!(
+                c.automated,
+                mapped.contains(c.id.as_str()),
+                "{framework} {}",
+                c.id
+            );
+            if !c.automated {
+                assert_eq!(c.status, Status::Manual);
+                assert_eq!(c.note, Some(ControlNote::NoAutomatedCheck));
+                assert!(c.findings.is_empty());
+            }
+            for i in &c.findings {
+                assert!(c.checks.contains(&report.findings[*i].check_id));
+            }
+            let expected = report
+                .findings
+                .iter()
+                .filter(|f| c.checks.contains(&f.check_id))
+                .count();
+            assert_eq!(c.findings.len(), expected);
+        }
+    }
+    let cis = frameworks::view(&report, Framework::Cis12);
+    assert_eq!(cis.coverage.controls, 49);
+    // The sheet: every requirement is a control; those without a check
+    // (ENC, MAL, SVC, ALM today) are MANUAL.
+    let sheet = frameworks::view(&report, Framework::Sheet);
+    assert_eq!(
+        sheet.coverage.controls,
+        kensa_checks::requirements::REQUIREMENTS.len()
+    );
+}
+
+#[test]
+fn a_narrowed_run_marks_controls_not_run() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/demo-account.json");
+    let snapshot = kensa_snapshot::load(&path).unwrap();
+    let report = evaluate(
+        &snapshot,
+        &Config::default(),
+        &Selection {
+            checks: vec!["iam-root-mfa".into()],
+            requirements: vec![],
+        },
+        Source::Live,
+    );
+    let view = frameworks::view(&report, Framework::Cis12);
+    let status_of = |id: &str| {
+        let c = view.controls.iter().find(|c| c.id == id).unwrap();
+        (c.status, c.note)
+    };
+    assert_eq!(status_of("1.13").1, None);
+    assert_eq!(
+        status_of("1.4"),
+        (Status::Manual, Some(ControlNote::NotRun))
+    );
+    assert_eq!(
+        status_of("1.15"),
+        (Status::Manual, Some(ControlNote::NoAutomatedCheck))
+    );
 }
 
 fn asff(report: &Report, lang: Lang) -> String {

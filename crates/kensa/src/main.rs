@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 when no finding is FAIL or ERROR, 1 when one is, 2 when
 //! kensa itself could not run (bad arguments, config or snapshot).
+//! SUPPRESSED findings (accepted by an exception) do not count.
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -11,6 +12,7 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kensa_checks::config::DEFAULT_CONFIG_TOML;
+use kensa_checks::frameworks::Framework;
 use kensa_checks::{Config, Lang, Report, Selection, Source, docs, registry};
 use kensa_collect::CollectOptions;
 use kensa_report::{TextOptions, render_json, render_text};
@@ -125,6 +127,34 @@ struct AuditArgs {
     /// --format asff|ocsf [default: the first audited region]
     #[arg(long, value_name = "REGION")]
     security_hub_region: Option<String>,
+    /// Group the report by a framework's controls, with coverage
+    #[arg(long, value_enum, value_name = "FRAMEWORK")]
+    framework: Option<FrameworkArg>,
+}
+
+/// `--framework`: which controls to group findings by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FrameworkArg {
+    /// The design sheet's sections and requirements, unchecked ones as MANUAL
+    Sheet,
+    /// CIS AWS Foundations Benchmark v1.2.0
+    #[value(name = "cis-1.2")]
+    Cis12,
+    /// AWS Foundational Security Best Practices (Security Hub control IDs)
+    Fsbp,
+    /// PCI DSS v3.2.1 as Security Hub names its controls
+    PciDss,
+}
+
+impl FrameworkArg {
+    fn framework(self) -> Framework {
+        match self {
+            FrameworkArg::Sheet => Framework::Sheet,
+            FrameworkArg::Cis12 => Framework::Cis12,
+            FrameworkArg::Fsbp => Framework::Fsbp,
+            FrameworkArg::PciDss => Framework::PciDss,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -286,9 +316,21 @@ fn audit(args: AuditArgs, config: &Config, lang: Lang) -> Result<ExitCode> {
         checks: args.checks.clone(),
         requirements: args.requirements.clone(),
     };
-    let report = kensa_checks::evaluate(&snapshot, config, &selection, source);
+    let mut report = kensa_checks::evaluate(&snapshot, config, &selection, source);
     if report.summary.checks == 0 {
         bail!("no check matches the selection");
+    }
+    if let Some(framework) = args.framework {
+        report = report.with_framework_view(framework.framework());
+    }
+    // Expired or unmatched exceptions hide nothing any more (or never did):
+    // say so where a person running kensa sees it, whatever the format.
+    for e in report.exceptions_needing_attention() {
+        let label = match lang {
+            Lang::En => "warning: exception",
+            Lang::Ja => "警告: 例外",
+        };
+        eprintln!("kensa: {label} `{}`: {}", e.id, e.message.get(lang));
     }
     write_report(&report, &args, lang)?;
     let audit_code: u8 = if report.has_problems() { 1 } else { 0 };

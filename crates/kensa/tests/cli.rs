@@ -180,3 +180,134 @@ fn checks_and_explain() {
     );
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// An exception turns the demo's one FAIL of `iam-user-in-group` into
+/// SUPPRESSED, so the run passes; an expired one changes nothing and is
+/// warned about. Both languages.
+#[test]
+fn an_exception_suppresses_a_fail_and_changes_the_exit_code() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = demo();
+    let demo = demo.to_str().expect("utf-8 path");
+    let args = ["audit", "--snapshot", demo, "--check", "iam-user-in-group"];
+    let without = run(&args, dir.path());
+    assert_eq!(without.status.code(), Some(1), "{}", stderr(&without));
+
+    std::fs::write(
+        dir.path().join("kensa.toml"),
+        r#"
+[[exceptions]]
+id = "CHG-1"
+check = "iam-user-in-group"
+resource = "billing-batch"
+reason = "API-only batch user, reviewed monthly"
+approver = "ciso@example.com"
+expires = 2026-11-20
+
+[[exceptions]]
+id = "CHG-0"
+check = "iam-user-in-group"
+resource = "billing-*"
+reason = "the old approval"
+approver = "ciso@example.com"
+expires = 2026-11-19
+"#,
+    )
+    .expect("write kensa.toml");
+    let en = run(&[&args[..], &["--lang", "en"]].concat(), dir.path());
+    assert_eq!(en.status.code(), Some(0), "{}", stderr(&en));
+    let out = stdout(&en);
+    assert!(
+        out.contains("SUPPRESSED iam-user-in-group                      User billing-batch belongs to no group"),
+        "{out}"
+    );
+    assert!(
+        out.contains("exception CHG-1 (was FAIL): API-only batch user, reviewed monthly — approved by ciso@example.com, until 2026-11-20"),
+        "{out}"
+    );
+    assert!(out.contains("Exceptions (2, 1 need attention)"), "{out}");
+    assert!(
+        stderr(&en).contains("kensa: warning: exception `CHG-0`: expired on 2026-11-19 (the data was collected on 2026-11-20)"),
+        "{}",
+        stderr(&en)
+    );
+
+    let ja = run(&[&args[..], &["--lang", "ja"]].concat(), dir.path());
+    assert_eq!(ja.status.code(), Some(0), "{}", stderr(&ja));
+    assert!(
+        stdout(&ja).contains("例外 CHG-1 (元の判定 FAIL): API-only batch user, reviewed monthly — 承認者 ciso@example.com、期限 2026-11-20"),
+        "{}",
+        stdout(&ja)
+    );
+    assert!(
+        stderr(&ja).contains("kensa: 警告: 例外 `CHG-0`: 2026-11-19 に期限切れです"),
+        "{}",
+        stderr(&ja)
+    );
+
+    // A bad exception stops the run and says which one and why.
+    std::fs::write(
+        dir.path().join("kensa.toml"),
+        "[[exceptions]]\nid = \"CHG-9\"\ncheck = \"iam-user-in-group\"\nresource = \"*\"\napprover = \"a\"\nexpires = 2027-01-01\n",
+    )
+    .expect("write kensa.toml");
+    let bad = run(&args, dir.path());
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("exceptions[0] (`CHG-9`): `reason` is missing"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn framework_views_group_by_controls() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = demo();
+    let demo = demo.to_str().expect("utf-8 path");
+    let o = run(
+        &[
+            "audit",
+            "--snapshot",
+            demo,
+            "--framework",
+            "cis-1.2",
+            "--lang",
+            "en",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("== CIS AWS Foundations Benchmark v1.2.0 =="),
+        "{out}"
+    );
+    assert!(out.contains("Coverage: 49 controls"), "{out}");
+    assert!(
+        out.contains("MANUAL 1.15               Ensure security questions are registered in the AWS account (no automated check)"),
+        "{out}"
+    );
+    for framework in ["sheet", "fsbp", "pci-dss"] {
+        let o = run(
+            &[
+                "audit",
+                "--snapshot",
+                demo,
+                "--framework",
+                framework,
+                "--format",
+                "json",
+            ],
+            dir.path(),
+        );
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let report: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+        assert_eq!(report["framework_view"]["framework"], framework);
+    }
+    let o = run(
+        &["audit", "--snapshot", demo, "--framework", "cis"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+}
