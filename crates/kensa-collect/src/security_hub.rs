@@ -275,19 +275,7 @@ async fn earlier_findings(
 
 /// Every finding of `product_arn` for `account_id` whose generator is one
 /// of kensa's, converted back to kensa's ASFF types (or why one could not
-/// be). Public for the tests, which read back what an import wrote.
-pub async fn read_kensa_findings(
-    sdk: &SdkConfig,
-    region: &str,
-    product_arn: &str,
-    account_id: &str,
-) -> Result<Vec<Result<kensa_asff::Finding, String>>, CallError> {
-    let client = client(sdk, region);
-    let caller = Caller::new(1, Progress::new(false));
-    let call = Call::regional(SERVICE, "GetFindings", region);
-    kensa_findings(&caller, &client, &call, product_arn, account_id).await
-}
-
+/// be).
 async fn kensa_findings(
     caller: &Caller,
     client: &Client,
