@@ -2,13 +2,22 @@
 //! them decides anything; they only show what the checks said.
 
 mod csv;
+pub mod diff;
+mod diff_render;
+mod html;
 mod json;
 mod junit;
+mod labels;
 mod markdown;
 mod sarif;
 mod text;
 
 pub use csv::{CSV_HEADER, render_csv};
+pub use diff::{Diff, ResultFileError, diff, load_result};
+pub use diff_render::{
+    render_diff_html, render_diff_json, render_diff_markdown, render_diff_text,
+};
+pub use html::render_html;
 pub use json::render_json;
 pub use junit::render_junit;
 pub use kensa_checks::Report;

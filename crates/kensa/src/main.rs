@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 when no finding is FAIL or ERROR, 1 when one is, 2 when
 //! kensa itself could not run (bad arguments, config or snapshot).
+//! `kensa diff` exits 1 when the newer result introduces a FAIL or ERROR.
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -15,6 +16,7 @@ use kensa_checks::{Config, Lang, Report, Selection, Source, docs, registry};
 use kensa_collect::CollectOptions;
 use kensa_report::{TextOptions, render_json, render_text};
 
+mod diff_cmd;
 mod network_cmd;
 
 #[derive(Debug, Parser)]
@@ -57,6 +59,8 @@ enum Command {
     },
     /// Show who can reach which security group, or whether one endpoint can reach another
     Network(network_cmd::NetworkArgs),
+    /// Compare two JSON results: new, resolved and changed findings
+    Diff(diff_cmd::DiffArgs),
     /// Document one check
     Explain {
         /// The check's ID (see `kensa checks`)
@@ -139,6 +143,8 @@ enum Format {
     Csv,
     /// Markdown, for pull-request comments and audit evidence
     Markdown,
+    /// One self-contained HTML page (no network access), to read in a browser or print
+    Html,
 }
 
 fn main() -> ExitCode {
@@ -167,6 +173,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let config = load_config(cli.config.as_deref())?;
             network_cmd::run(args, &config, lang)
         }
+        Command::Diff(args) => diff_cmd::run(args, lang),
         Command::Collect(args) => {
             let snapshot = collect_live(&args.aws)?;
             kensa_snapshot::save(&snapshot, &args.output)?;
@@ -300,6 +307,7 @@ fn write_report(report: &Report, args: &AuditArgs, lang: Lang) -> Result<()> {
         Format::Junit => kensa_report::render_junit(report, lang, &mut out)?,
         Format::Csv => kensa_report::render_csv(report, lang, &mut out)?,
         Format::Markdown => kensa_report::render_markdown(report, lang, &mut out)?,
+        Format::Html => kensa_report::render_html(report, lang, &mut out)?,
         Format::Text => render_text(
             report,
             TextOptions {
