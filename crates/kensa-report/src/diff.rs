@@ -16,17 +16,19 @@ use serde::{Deserialize, Serialize};
 pub const DIFF_SCHEMA_VERSION: u32 = 1;
 
 /// Why a JSON result could not be read; every variant names the file.
+/// The underlying error is part of the message, not a `source`, so that
+/// a chain printer does not say it twice.
 #[derive(Debug, thiserror::Error)]
 pub enum ResultFileError {
-    #[error("{path}: cannot read it: {source}")]
+    #[error("{path}: cannot read it: {error}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("{path}: not JSON: {source}")]
+    #[error("{path}: not JSON: {error}")]
     Syntax {
         path: PathBuf,
-        source: serde_json::Error,
+        error: serde_json::Error,
     },
     #[error(
         "{path}: not a kensa JSON result (no numeric `schema_version`); write one with `kensa audit --format json`"
@@ -40,20 +42,20 @@ pub enum ResultFileError {
         found: u64,
         supported: u32,
     },
-    #[error("{path}: not a kensa JSON result of schema_version {version}: {source}")]
+    #[error("{path}: not a kensa JSON result of schema_version {version}: {error}")]
     Shape {
         path: PathBuf,
         version: u64,
-        source: serde_json::Error,
+        error: serde_json::Error,
     },
 }
 
 /// Reads a result `kensa audit --format json` wrote. JSON syntax and
 /// shape errors give the line and column.
 pub fn load_result(path: &Path) -> Result<Report, ResultFileError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ResultFileError::Read {
+    let text = std::fs::read_to_string(path).map_err(|error| ResultFileError::Read {
         path: path.to_owned(),
-        source,
+        error,
     })?;
     parse_result(&text, path)
 }
@@ -61,11 +63,14 @@ pub fn load_result(path: &Path) -> Result<Report, ResultFileError> {
 /// [`load_result`] on text already read; `path` only names it in errors.
 pub fn parse_result(text: &str, path: &Path) -> Result<Report, ResultFileError> {
     let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|source| ResultFileError::Syntax {
+        serde_json::from_str(text).map_err(|error| ResultFileError::Syntax {
             path: path.to_owned(),
-            source,
+            error,
         })?;
-    let Some(version) = value.get("schema_version").and_then(serde_json::Value::as_u64) else {
+    let Some(version) = value
+        .get("schema_version")
+        .and_then(serde_json::Value::as_u64)
+    else {
         return Err(ResultFileError::NotAResult {
             path: path.to_owned(),
         });
@@ -78,10 +83,10 @@ pub fn parse_result(text: &str, path: &Path) -> Result<Report, ResultFileError> 
         });
     }
     // Parsed again from the text, not the value, so errors carry positions.
-    serde_json::from_str(text).map_err(|source| ResultFileError::Shape {
+    serde_json::from_str(text).map_err(|error| ResultFileError::Shape {
         path: path.to_owned(),
         version,
-        source,
+        error,
     })
 }
 
@@ -354,9 +359,9 @@ mod tests {
             finding("a", "u6", Status::Fail, "3 keys"),
         ]);
         let new = report(vec![
-            finding("a", "u1", Status::Pass, "ok"),    // resolved: now passes
-            finding("a", "u2", Status::Pass, "ok"),    // unchanged
-            finding("a", "u3", Status::Fail, "bad"),   // changed into a problem
+            finding("a", "u1", Status::Pass, "ok"), // resolved: now passes
+            finding("a", "u2", Status::Pass, "ok"), // unchanged
+            finding("a", "u3", Status::Fail, "bad"), // changed into a problem
             finding("a", "u5", Status::Manual, "look"), // unchanged
             finding("a", "u6", Status::Fail, "4 keys"), // changed, still a problem
             finding("a", "u7", Status::Manual, "new"), // new, not a problem
@@ -412,7 +417,10 @@ mod tests {
             "old.json: not JSON: key must be a string at line 3 column 3"
         );
         let other = parse_result("{\"runs\": []}", path).unwrap_err();
-        assert!(matches!(other, ResultFileError::NotAResult { .. }), "{other}");
+        assert!(
+            matches!(other, ResultFileError::NotAResult { .. }),
+            "{other}"
+        );
         let newer = parse_result("{\"schema_version\": 2}", path).unwrap_err();
         assert_eq!(
             newer.to_string(),
@@ -420,7 +428,9 @@ mod tests {
         );
         let shape = parse_result("{\"schema_version\": 1,\n \"findings\": 3}", path).unwrap_err();
         assert!(
-            shape.to_string().starts_with("old.json: not a kensa JSON result of schema_version 1: "),
+            shape
+                .to_string()
+                .starts_with("old.json: not a kensa JSON result of schema_version 1: "),
             "{shape}"
         );
         assert!(shape.to_string().contains("line "), "{shape}");

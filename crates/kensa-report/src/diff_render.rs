@@ -18,7 +18,7 @@ fn resource_label(f: &Finding) -> String {
     format!("{} ({})", r.name.as_deref().unwrap_or(&r.id), r.region)
 }
 
-fn account<'a>(info: &'a ResultInfo, lang: Lang) -> &'a str {
+fn account(info: &ResultInfo, lang: Lang) -> &str {
     info.account_id.as_deref().unwrap_or(l::UNKNOWN.get(lang))
 }
 
@@ -131,7 +131,11 @@ pub fn render_diff_text(
     writeln!(
         out,
         "{}",
-        paint.heading(&format!("{} ({})", l::RESOLVED.get(lang), diff.resolved.len()))
+        paint.heading(&format!(
+            "{} ({})",
+            l::RESOLVED.get(lang),
+            diff.resolved.len()
+        ))
     )?;
     for r in &diff.resolved {
         let statuses = match &r.after {
@@ -157,7 +161,11 @@ pub fn render_diff_text(
     writeln!(
         out,
         "{}",
-        paint.heading(&format!("{} ({})", l::CHANGED.get(lang), diff.changed.len()))
+        paint.heading(&format!(
+            "{} ({})",
+            l::CHANGED.get(lang),
+            diff.changed.len()
+        ))
     )?;
     for c in &diff.changed {
         writeln!(
@@ -281,11 +289,21 @@ pub fn render_diff_markdown(diff: &Diff, lang: Lang, out: &mut dyn Write) -> io:
     if !diff.new.is_empty() {
         header(out, &[l::MESSAGE.get(lang)])?;
         for f in &diff.new {
-            row(out, status_code(f.status).to_owned(), f, &[f.message.get(lang)])?;
+            row(
+                out,
+                status_code(f.status).to_owned(),
+                f,
+                &[f.message.get(lang)],
+            )?;
         }
     }
     writeln!(out)?;
-    writeln!(out, "## {} ({})", l::RESOLVED.get(lang), diff.resolved.len())?;
+    writeln!(
+        out,
+        "## {} ({})",
+        l::RESOLVED.get(lang),
+        diff.resolved.len()
+    )?;
     if !diff.resolved.is_empty() {
         header(out, &[l::HOW.get(lang), l::MESSAGE.get(lang)])?;
         for r in &diff.resolved {
@@ -372,7 +390,7 @@ pub fn render_diff_html(diff: &Diff, lang: Lang, out: &mut dyn Write) -> io::Res
             "\n"
             @if diff.resolved.is_empty() { p { (l::NO_FINDINGS.get(lang)) } }
             @for r in &diff.resolved {
-                p.change {
+                p.transition {
                     @match &r.after {
                         Some(after) => { (badge(r.before.status, lang)) " \u{2192} " (badge(after.status, lang)) }
                         None => { (badge(r.before.status, lang)) }

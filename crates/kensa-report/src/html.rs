@@ -77,10 +77,7 @@ pub(crate) fn source_text(source: &Source, lang: Lang) -> String {
 
 /// Account, source, time, regions and version of one result.
 pub(crate) fn report_meta(report: &Report, lang: Lang) -> Markup {
-    let account = report
-        .account_id
-        .as_deref()
-        .unwrap_or(l::UNKNOWN.get(lang));
+    let account = report.account_id.as_deref().unwrap_or(l::UNKNOWN.get(lang));
     html! {
         dl.meta {
             dt { (l::ACCOUNT.get(lang)) } dd { code { (account) } }
@@ -224,8 +221,10 @@ fn summary(report: &Report, lang: Lang) -> Markup {
     html! {
         h2 #summary { (l::SUMMARY.get(lang)) }
         p {
-            (s.checks) " " (l::CHECKS_AND_FINDINGS.get(lang)) ", "
-            (s.findings) " " (l::FINDINGS.get(lang).to_lowercase()) "."
+            @match lang {
+                Lang::En => { (s.checks) " checks, " (s.findings) " findings." }
+                Lang::Ja => { "チェック " (s.checks) " 件、結果 " (s.findings) " 件。" }
+            }
         }
         table.summary {
             thead {
@@ -287,8 +286,12 @@ fn sorted_requirements<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<&'a st
 }
 
 fn filters(report: &Report, lang: Lang) -> Markup {
-    let requirements =
-        sorted_requirements(report.findings.iter().flat_map(|f| f.requirements.iter().map(String::as_str)));
+    let requirements = sorted_requirements(
+        report
+            .findings
+            .iter()
+            .flat_map(|f| f.requirements.iter().map(String::as_str)),
+    );
     let regions: BTreeSet<&str> = report
         .findings
         .iter()
@@ -311,7 +314,7 @@ fn filters(report: &Report, lang: Lang) -> Markup {
                 select name="severity" {
                     option value="" { (any) }
                     @for severity in l::SEVERITIES {
-                        option value=(severity.as_str()) { (severity.as_str()) " \u{2014} " (severity_name(severity).get(lang)) }
+                        option value=(severity.as_str()) { (severity_name(severity).get(lang)) }
                     }
                 }
             }
@@ -354,25 +357,40 @@ fn id_list(ids: &[String]) -> String {
     ids.join(", ")
 }
 
+/// The registry writes commands in remediation texts between backticks,
+/// as Markdown does: they are shown as code.
+fn with_code_spans(text: &str) -> Markup {
+    html! {
+        @for (i, part) in text.split('`').enumerate() {
+            @if i % 2 == 1 { code { (part) } } @else { (part) }
+        }
+    }
+}
+
 /// One finding with everything it rests on.
 pub(crate) fn finding_card(f: &Finding, lang: Lang) -> Markup {
     let meta = registry::find(&f.check_id).map(|c| &c.meta);
     let title = meta.map_or(f.check_id.as_str(), |m| m.title.get(lang));
     let r = &f.resource;
     let none = l::NONE.get(lang);
-    let evidence = serde_json::to_string_pretty(&f.evidence).unwrap_or_else(|_| f.evidence.to_string());
+    let evidence =
+        serde_json::to_string_pretty(&f.evidence).unwrap_or_else(|_| f.evidence.to_string());
     let c = &f.compliance;
-    let frameworks: Vec<(&str, &Vec<String>)> = [("CIS 1.2", &c.cis_1_2), ("FSBP", &c.fsbp), ("PCI DSS", &c.pci_dss)]
-        .into_iter()
-        .filter(|(_, ids)| !ids.is_empty())
-        .collect();
+    let frameworks: Vec<(&str, &Vec<String>)> = [
+        ("CIS 1.2", &c.cis_1_2),
+        ("FSBP", &c.fsbp),
+        ("PCI DSS", &c.pci_dss),
+    ]
+    .into_iter()
+    .filter(|(_, ids)| !ids.is_empty())
+    .collect();
     html! {
         article.finding data-status=(f.status.as_str()) data-severity=(f.severity.as_str())
             data-requirements=(f.requirements.join(" ")) data-region=(r.region) {
             header {
                 (badge(f.status, lang))
                 span class=(format!("severity severity-{}", f.severity.as_str())) title=(l::SEVERITY.get(lang)) {
-                    (f.severity.as_str()) " " (severity_name(f.severity).get(lang))
+                    (severity_name(f.severity).get(lang))
                 }
                 h3 { (title) }
                 code { (f.check_id) }
@@ -416,7 +434,7 @@ pub(crate) fn finding_card(f: &Finding, lang: Lang) -> Markup {
                 }
             }
             @if let Some(m) = meta {
-                p.remediation { strong { (l::REMEDIATION.get(lang)) ": " } (m.remediation.get(lang)) }
+                p.remediation { strong { (l::REMEDIATION.get(lang)) ": " } (with_code_spans(m.remediation.get(lang))) }
             }
             details.evidence {
                 summary { (l::EVIDENCE.get(lang)) }
@@ -430,7 +448,11 @@ pub(crate) fn finding_card(f: &Finding, lang: Lang) -> Markup {
 /// Findings of one status, problems first within it (severity, then the
 /// sheet's order of requirements, then the registry's order of checks).
 fn status_group(findings: &[&Finding], status: Status, lang: Lang) -> Markup {
-    let mut of_status: Vec<&Finding> = findings.iter().copied().filter(|f| f.status == status).collect();
+    let mut of_status: Vec<&Finding> = findings
+        .iter()
+        .copied()
+        .filter(|f| f.status == status)
+        .collect();
     of_status.sort_by_key(|f| {
         let first = f.requirements.first().map_or("", String::as_str);
         (f.severity, requirement_rank(first), check_rank(&f.check_id))

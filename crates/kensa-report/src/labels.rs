@@ -33,7 +33,6 @@ pub(crate) const COMPLIANCE_DEFINITION: StaticText = t(
      （読み取れなかったものを適合とはみなしません）。MANUAL・N/A・SUPPRESSED は含めず、別に件数を示します。\
      複数の章の要件に関わる結果は、それぞれの章で 1 件と数えます。\u{2014} は測る対象がないことを示します。",
 );
-pub(crate) const CHECKS_AND_FINDINGS: StaticText = t("checks", "チェック");
 pub(crate) const FINDINGS: StaticText = t("Findings", "結果");
 pub(crate) const FILTERS: StaticText = t("Filter", "絞り込み");
 pub(crate) const STATUS: StaticText = t("Status", "結果");
@@ -94,11 +93,11 @@ pub(crate) const DIFFERENT_ACCOUNTS: StaticText = t(
 
 pub(crate) fn status_name(status: Status) -> StaticText {
     match status {
-        Status::Fail => t("Fail", "不適合"),
+        Status::Fail => t("Breaks the sheet", "不適合"),
         Status::Error => t("Could not decide", "判定不能"),
         Status::Manual => t("Needs a person", "要確認"),
-        Status::Pass => t("Pass", "適合"),
-        Status::NotApplicable => t("Not applicable", "対象外"),
+        Status::Pass => t("Meets the sheet", "適合"),
+        Status::NotApplicable => t("Does not apply", "対象外"),
         Status::Suppressed => t("Accepted exception", "例外として承認済み"),
     }
 }

@@ -14,9 +14,7 @@ mod text;
 
 pub use csv::{CSV_HEADER, render_csv};
 pub use diff::{Diff, ResultFileError, diff, load_result};
-pub use diff_render::{
-    render_diff_html, render_diff_json, render_diff_markdown, render_diff_text,
-};
+pub use diff_render::{render_diff_html, render_diff_json, render_diff_markdown, render_diff_text};
 pub use html::render_html;
 pub use json::render_json;
 pub use junit::render_junit;

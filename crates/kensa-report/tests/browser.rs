@@ -86,7 +86,10 @@ fn run_chromium(extra: &[&str], url: &str) -> (String, String) {
         if Instant::now() >= deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("{command:?} did not finish within {}s", BROWSER_GUARD.as_secs());
+            panic!(
+                "{command:?} did not finish within {}s",
+                BROWSER_GUARD.as_secs()
+            );
         }
         std::thread::sleep(Duration::from_millis(50));
     };
@@ -121,7 +124,11 @@ fn screenshot(page: &Path, png: &Path) {
         &file_url(page),
     );
     let bytes = std::fs::read(png).unwrap_or_else(|e| panic!("{}: {e}", png.display()));
-    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{} is not a PNG", png.display());
+    assert!(
+        bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "{} is not a PNG",
+        png.display()
+    );
     println!("screenshot: {}", png.display());
 }
 
@@ -142,8 +149,16 @@ fn assert_clean(visit: &Visit, what: &str) {
         "{what}: the page's script did not finish:\n{}",
         visit.dom.chars().take(2000).collect::<String>()
     );
-    assert_eq!(root_attr(&dom, "data-js-error"), None, "{what}: script error");
-    assert_eq!(root_attr(&dom, "data-csp-violation"), None, "{what}: CSP violation");
+    assert_eq!(
+        root_attr(&dom, "data-js-error"),
+        None,
+        "{what}: script error"
+    );
+    assert_eq!(
+        root_attr(&dom, "data-csp-violation"),
+        None,
+        "{what}: CSP violation"
+    );
     assert!(
         visit.console.is_empty(),
         "{what}: console messages:\n{}",
@@ -167,7 +182,11 @@ fn report_renders_cleanly_in_chromium_in_both_languages() {
         let dom = Html::parse_document(&loaded.dom);
         // With script, the filters show and every finding is still shown.
         let hidden_form = Selector::parse("form#filters[hidden]").expect("a valid selector");
-        assert_eq!(dom.select(&hidden_form).count(), 0, "the filters stay hidden");
+        assert_eq!(
+            dom.select(&hidden_form).count(),
+            0,
+            "the filters stay hidden"
+        );
         let hidden = Selector::parse("article.finding[hidden]").expect("a valid selector");
         assert_eq!(dom.select(&hidden).count(), 0);
         screenshot(&page, &artifacts_dir().join(format!("report-{code}.png")));
@@ -225,7 +244,10 @@ fn the_browser_check_catches_loads_and_errors() {
     assert!(violation.contains("kensa.invalid"), "{violation:?}");
     assert!(root_attr(&dom, "data-js-error").is_some());
     assert!(
-        loaded.console.iter().any(|l| l.contains("Content Security Policy")),
+        loaded
+            .console
+            .iter()
+            .any(|l| l.contains("Content Security Policy")),
         "{:#?}",
         loaded.console
     );

@@ -45,7 +45,11 @@ fn the_fixture_changes_are_all_found() {
         changed,
         [
             (Status::Manual, Status::Suppressed, "net-sg-flows-declared"),
-            (Status::Fail, Status::Fail, "net-sg-admin-ports-from-internet"),
+            (
+                Status::Fail,
+                Status::Fail,
+                "net-sg-admin-ports-from-internet"
+            ),
             (Status::Pass, Status::Fail, "iam-root-access-keys"),
         ]
     );
@@ -53,7 +57,10 @@ fn the_fixture_changes_are_all_found() {
     let back = kensa_report::diff(&later_report(), &demo_report());
     assert_eq!(back.summary.new, 1);
     assert_eq!(back.summary.resolved, 2);
-    assert!(back.introduces_problems(), "the password policy FAIL comes back");
+    assert!(
+        back.introduces_problems(),
+        "the password policy FAIL comes back"
+    );
 }
 
 #[test]
@@ -124,8 +131,14 @@ fn a_result_compared_with_itself_says_nothing_changed() {
     assert!(!d.introduces_problems());
     assert_eq!(d.summary.unchanged, report.findings.len());
     let out = text(&d, Lang::En);
-    assert!(out.contains("New (0)\n\nResolved (0)\n\nChanged (0)\n"), "{out}");
-    assert!(out.ends_with("The new result introduces no problem.\n"), "{out}");
+    assert!(
+        out.contains("New (0)\n\nResolved (0)\n\nChanged (0)\n"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("The new result introduces no problem.\n"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -66,10 +66,16 @@ fn diff_exits_1_only_when_the_new_result_adds_a_problem() {
     let (old, result) = demo_result(dir.path());
 
     // Against itself: nothing changed.
-    let o = kensa_in(dir.path(), &["diff", utf8(&old), utf8(&old), "--lang", "en"]);
+    let o = kensa_in(
+        dir.path(),
+        &["diff", utf8(&old), utf8(&old), "--lang", "en"],
+    );
     assert_eq!(o.code, Some(0), "{}", o.describe());
     assert!(o.stdout.contains("New (0)"), "{}", o.stdout);
-    assert!(!o.stdout.contains('\u{1b}'), "no colour when not on a terminal");
+    assert!(
+        !o.stdout.contains('\u{1b}'),
+        "no colour when not on a terminal"
+    );
 
     // A FAIL fixed: resolved, exit 0.
     let fixed = write(
@@ -77,10 +83,18 @@ fn diff_exits_1_only_when_the_new_result_adds_a_problem() {
         "fixed.json",
         &with_status(&result, "iam-password-policy-no-expiry", "FAIL", "PASS"),
     );
-    let o = kensa_in(dir.path(), &["diff", utf8(&old), utf8(&fixed), "--lang", "en"]);
+    let o = kensa_in(
+        dir.path(),
+        &["diff", utf8(&old), utf8(&fixed), "--lang", "en"],
+    );
     assert_eq!(o.code, Some(0), "{}", o.describe());
     assert!(o.stdout.contains("Resolved (1)"), "{}", o.stdout);
-    assert!(o.stdout.contains("FAIL → PASS iam-password-policy-no-expiry"), "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("FAIL → PASS iam-password-policy-no-expiry"),
+        "{}",
+        o.stdout
+    );
 
     // A PASS broken: changed into FAIL, exit 1; in Japanese too.
     let broken = write(
@@ -88,10 +102,17 @@ fn diff_exits_1_only_when_the_new_result_adds_a_problem() {
         "broken.json",
         &with_status(&result, "iam-root-access-keys", "PASS", "FAIL"),
     );
-    let o = kensa_in(dir.path(), &["diff", utf8(&old), utf8(&broken), "--lang", "ja"]);
+    let o = kensa_in(
+        dir.path(),
+        &["diff", utf8(&old), utf8(&broken), "--lang", "ja"],
+    );
     assert_eq!(o.code, Some(1), "{}", o.describe());
     assert!(o.stdout.contains("変化 (1)"), "{}", o.stdout);
-    assert!(o.stdout.contains("PASS → FAIL iam-root-access-keys"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("PASS → FAIL iam-root-access-keys"),
+        "{}",
+        o.stdout
+    );
 
     // Every format, to a file; the JSON one reads back.
     for (format, marker) in [
@@ -128,7 +149,11 @@ fn bad_inputs_exit_2_and_name_the_file() {
     let (old, result) = demo_result(dir.path());
 
     let malformed = dir.path().join("malformed.json");
-    std::fs::write(&malformed, "{\n  \"schema_version\": 1,\n  \"findings\": [\n}\n").expect("write");
+    std::fs::write(
+        &malformed,
+        "{\n  \"schema_version\": 1,\n  \"findings\": [\n}\n",
+    )
+    .expect("write");
     let o = kensa_in(dir.path(), &["diff", utf8(&old), utf8(&malformed)]);
     assert_eq!(o.code, Some(2), "{}", o.describe());
     assert_eq!(
@@ -157,11 +182,20 @@ fn bad_inputs_exit_2_and_name_the_file() {
     // A snapshot is not a result.
     let o = kensa_in(dir.path(), &["diff", utf8(&old), utf8(&demo())]);
     assert_eq!(o.code, Some(2), "{}", o.describe());
-    assert!(o.stderr.contains("demo-account.json: not a kensa JSON result"), "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("demo-account.json: not a kensa JSON result"),
+        "{}",
+        o.stderr
+    );
 
     let o = kensa_in(dir.path(), &["diff", utf8(&old), "missing.json"]);
     assert_eq!(o.code, Some(2), "{}", o.describe());
-    assert!(o.stderr.contains("missing.json: cannot read it"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("missing.json: cannot read it"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
@@ -169,7 +203,12 @@ fn diff_help_documents_the_exit_codes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let o = kensa_in(dir.path(), &["diff", "--help"]);
     assert_eq!(o.code, Some(0));
-    assert!(o.stdout.contains("Exit codes: 0 NEW introduces no problem; 1 NEW has a new FAIL or ERROR"), "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("Exit codes: 0 NEW introduces no problem; 1 NEW has a new FAIL or ERROR"),
+        "{}",
+        o.stdout
+    );
 }
 
 #[test]
