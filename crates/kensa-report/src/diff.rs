@@ -408,6 +408,62 @@ mod tests {
         assert!(!diff(&new, &old).introduces_problems());
     }
 
+    use proptest::prelude::*;
+
+    /// Small results whose keys collide often: few checks, few resources.
+    fn findings() -> impl Strategy<Value = Vec<Finding>> {
+        prop::collection::vec((0..3u8, 0..4u8, 0..6usize, 0..2u8), 0..12).prop_map(|items| {
+            items
+                .into_iter()
+                .map(|(check, user, status, message)| {
+                    finding(
+                        &format!("check-{check}"),
+                        &format!("u{user}"),
+                        Status::ALL[status],
+                        &format!("message {message}"),
+                    )
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn every_finding_is_counted_once(old in findings(), new in findings()) {
+            let d = diff(&report(old.clone()), &report(new.clone()));
+            let gone = d.resolved.iter().filter(|r| r.how == ResolvedHow::Gone).count();
+            let now_passes = d.resolved.len() - gone;
+            let matched = d.summary.unchanged + d.summary.changed + now_passes;
+            prop_assert_eq!(d.summary.new + matched, new.len());
+            prop_assert_eq!(gone + matched, old.len());
+            prop_assert_eq!(d.new.len(), d.summary.new);
+            prop_assert_eq!(d.changed.len(), d.summary.changed);
+            // What is new one way is gone the other way.
+            let back = diff(&report(new), &report(old));
+            let back_gone = back.resolved.iter().filter(|r| r.how == ResolvedHow::Gone).count();
+            prop_assert_eq!(d.summary.new, back_gone);
+        }
+
+        #[test]
+        fn exit_1_means_a_new_or_changed_problem(old in findings(), new in findings()) {
+            let d = diff(&report(old), &report(new));
+            let expected = d.new.iter().any(|f| f.status.is_problem())
+                || d.changed.iter().any(|c| c.after.status.is_problem() && !c.before.status.is_problem());
+            prop_assert_eq!(d.introduces_problems(), expected);
+            for c in &d.changed {
+                prop_assert!(c.before.status != c.after.status || c.before.message != c.after.message);
+                prop_assert!(!(c.before.status.is_problem() && c.after.status == Status::Pass));
+            }
+        }
+
+        #[test]
+        fn nothing_changes_between_a_result_and_itself(same in findings()) {
+            let d = diff(&report(same.clone()), &report(same.clone()));
+            prop_assert_eq!(d.summary.unchanged, same.len());
+            prop_assert!(d.new.is_empty() && d.resolved.is_empty() && d.changed.is_empty());
+        }
+    }
+
     #[test]
     fn bad_files_are_named_with_line_and_column() {
         let path = Path::new("old.json");

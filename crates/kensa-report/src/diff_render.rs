@@ -347,7 +347,7 @@ pub fn render_diff_markdown(diff: &Diff, lang: Lang, out: &mut dyn Write) -> io:
 fn info_rows(diff: &Diff, lang: Lang) -> Markup {
     let (b, a) = (&diff.before, &diff.after);
     html! {
-        table.summary {
+        table.summary.sides {
             thead { tr { th {} th { (l::BEFORE.get(lang)) } th { (l::AFTER.get(lang)) } } }
             tbody {
                 tr { th { (l::ACCOUNT.get(lang)) } td { code { (account(b, lang)) } } td { code { (account(a, lang)) } } }
