@@ -3,6 +3,7 @@
 //! Exit codes: 0 when no finding is FAIL or ERROR, 1 when one is, 2 when
 //! kensa itself could not run (bad arguments, config or snapshot).
 //! SUPPRESSED findings (accepted by an exception) do not count.
+//! `kensa diff` exits 1 when the newer result introduces a FAIL or ERROR.
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -17,6 +18,7 @@ use kensa_checks::{Config, Lang, Report, Selection, Source, docs, registry};
 use kensa_collect::CollectOptions;
 use kensa_report::{TextOptions, render_json, render_text};
 
+mod diff_cmd;
 mod network_cmd;
 mod security_hub;
 
@@ -60,6 +62,8 @@ enum Command {
     },
     /// Show who can reach which security group, or whether one endpoint can reach another
     Network(network_cmd::NetworkArgs),
+    /// Compare two JSON results: new, resolved and changed findings
+    Diff(diff_cmd::DiffArgs),
     /// Document one check
     Explain {
         /// The check's ID (see `kensa checks`)
@@ -182,6 +186,8 @@ enum Format {
     Asff,
     /// OCSF 1.5.0 Compliance Finding events (class 2003), as a JSON array
     Ocsf,
+    /// One self-contained HTML page (no network access), to read in a browser or print
+    Html,
 }
 
 fn main() -> ExitCode {
@@ -210,6 +216,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let config = load_config(cli.config.as_deref())?;
             network_cmd::run(args, &config, lang)
         }
+        Command::Diff(args) => diff_cmd::run(args, lang),
         Command::Collect(args) => {
             let snapshot = collect_live(&args.aws)?;
             kensa_snapshot::save(&snapshot, &args.output)?;
@@ -359,6 +366,7 @@ fn write_report(report: &Report, args: &AuditArgs, lang: Lang) -> Result<()> {
         Format::Markdown => kensa_report::render_markdown(report, lang, &mut out)?,
         Format::Asff => kensa_report::render_asff(report, lang, &hub_region, &mut out)?,
         Format::Ocsf => kensa_report::render_ocsf(report, lang, &hub_region, &mut out)?,
+        Format::Html => kensa_report::render_html(report, lang, &mut out)?,
         Format::Text => render_text(
             report,
             TextOptions {
