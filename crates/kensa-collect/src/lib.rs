@@ -12,6 +12,7 @@ mod iam;
 mod network;
 mod progress;
 mod regions;
+pub mod s3_logs;
 
 use chrono::Utc;
 use futures::future::join_all;

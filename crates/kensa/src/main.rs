@@ -15,6 +15,7 @@ use kensa_checks::{Config, Lang, Report, Selection, Source, docs, registry};
 use kensa_collect::CollectOptions;
 use kensa_report::{TextOptions, render_json, render_text};
 
+mod detect_cmd;
 mod network_cmd;
 
 #[derive(Debug, Parser)]
@@ -57,6 +58,11 @@ enum Command {
     },
     /// Show who can reach which security group, or whether one endpoint can reach another
     Network(network_cmd::NetworkArgs),
+    /// Find the sheet's suspicious operations (ALM-1..ALM-11) and your own rules in CloudTrail logs
+    Detect(detect_cmd::DetectArgs),
+    /// Work with CloudWatch Logs filter patterns
+    #[command(subcommand)]
+    Pattern(detect_cmd::PatternCommand),
     /// Document one check
     Explain {
         /// The check's ID (see `kensa checks`)
@@ -167,6 +173,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let config = load_config(cli.config.as_deref())?;
             network_cmd::run(args, &config, lang)
         }
+        Command::Detect(args) => {
+            let config = load_config(cli.config.as_deref())?;
+            detect_cmd::run(args, &config, lang)
+        }
+        Command::Pattern(command) => detect_cmd::run_pattern(command, lang),
         Command::Collect(args) => {
             let snapshot = collect_live(&args.aws)?;
             kensa_snapshot::save(&snapshot, &args.output)?;
