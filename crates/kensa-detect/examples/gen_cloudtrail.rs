@@ -42,9 +42,6 @@ impl Rng {
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
-    fn chance(&mut self, per_thousand: u64) -> bool {
-        self.below(1000) < per_thousand
-    }
     fn hex(&mut self, len: usize) -> String {
         (0..len)
             .map(|_| char::from(b"0123456789abcdef"[self.below(16) as usize]))

@@ -172,7 +172,9 @@ mod tests {
         let prefilter = Prefilter::new(&rules).expect("the ALM patterns are all literal");
         assert!(prefilter.may_match(br#"{"eventName":"StopLogging"}"#));
         assert!(prefilter.may_match(br#"{"errorCode":"Client.UnauthorizedOperation"}"#));
-        assert!(!prefilter.may_match(br#"{"eventName":"GetObject","eventSource":"s3.amazonaws.com"}"#));
+        assert!(
+            !prefilter.may_match(br#"{"eventName":"GetObject","eventSource":"s3.amazonaws.com"}"#)
+        );
         // RunInstances alone is ALM-2; the large-instance literal is not needed for it.
         assert!(prefilter.may_match(br#"{"eventName":"RunInstances"}"#));
         // An escaped spelling defeats the literal search, so it must pass.

@@ -343,3 +343,146 @@ pub(crate) fn indent(text: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kensa_checks::config::DetectRuleConfig;
+
+    #[test]
+    fn builtin_patterns_parse() {
+        assert_eq!(builtin_rules().len(), BUILTIN_RULES.len());
+        let ids: Vec<&str> = BUILTIN_RULES.iter().map(|r| r.requirement).collect();
+        let want: Vec<String> = (1..=11).map(|i| format!("ALM-{i}")).collect();
+        assert_eq!(ids, want);
+    }
+
+    /// Which built-in rules a record raises, by requirement.
+    fn raised(record: serde_json::Value) -> Vec<String> {
+        let text = record.to_string();
+        builtin_rules()
+            .iter()
+            .filter(|r| r.matches(&text, &record))
+            .filter_map(|r| r.requirement.clone())
+            .collect()
+    }
+
+    #[test]
+    fn each_operation_raises_its_requirement_and_near_misses_raise_none() {
+        let cases = [
+            (json!({"eventName": "DeleteSecurityGroup"}), vec!["ALM-1"]),
+            (json!({"eventName": "RebootInstances"}), vec!["ALM-2"]),
+            (
+                json!({"eventName": "RunInstances", "requestParameters": {"instanceType": "m5.4xlarge"}}),
+                vec!["ALM-2", "ALM-3"],
+            ),
+            (
+                json!({"eventName": "RunInstances", "requestParameters": {"instanceType": "t3.micro"}}),
+                vec!["ALM-2"],
+            ),
+            (json!({"eventName": "PutRolePolicy"}), vec!["ALM-4"]),
+            (
+                json!({"eventName": "GetObject", "errorCode": "AccessDenied"}),
+                vec!["ALM-5"],
+            ),
+            (
+                json!({"eventName": "X", "errorCode": "Client.UnauthorizedOperation"}),
+                vec!["ALM-5"],
+            ),
+            (
+                json!({"eventName": "X", "errorCode": "ThrottlingException"}),
+                vec![],
+            ),
+            (
+                json!({"eventName": "ConsoleLogin", "errorMessage": "Failed authentication"}),
+                vec!["ALM-6"],
+            ),
+            (
+                json!({"eventName": "ConsoleLogin", "responseElements": {"ConsoleLogin": "Success"}}),
+                vec![],
+            ),
+            (json!({"eventName": "ModifyVpcAttribute"}), vec!["ALM-7"]),
+            (json!({"eventName": "DetachInternetGateway"}), vec!["ALM-8"]),
+            (json!({"eventName": "CreateNetworkAclEntry"}), vec!["ALM-9"]),
+            (json!({"eventName": "StopLogging"}), vec!["ALM-10"]),
+            (
+                json!({"eventSource": "s3.amazonaws.com", "eventName": "DeleteBucketPolicy"}),
+                vec!["ALM-11"],
+            ),
+            (
+                json!({"eventSource": "example.amazonaws.com", "eventName": "PutBucketAcl"}),
+                vec![],
+            ),
+            (json!({"eventName": "DescribeSecurityGroups"}), vec![]),
+        ];
+        for (record, want) in cases {
+            assert_eq!(raised(record.clone()), want, "{record}");
+        }
+    }
+
+    #[test]
+    fn eventbridge_envelope_names_the_service_and_kind() {
+        let record = json!({"eventSource": "signin.amazonaws.com", "eventType": "AwsConsoleSignIn",
+            "recipientAccountId": "1", "awsRegion": "us-east-1", "eventTime": "t", "eventID": "e"});
+        let envelope = eventbridge_envelope(&record);
+        assert_eq!(envelope["source"], "aws.signin");
+        assert_eq!(
+            envelope["detail-type"],
+            "AWS Console Sign In via CloudTrail"
+        );
+        assert_eq!(envelope["account"], "1");
+        assert_eq!(envelope["detail"], record);
+    }
+
+    fn user_rule(name: &str, filter: Option<&str>, event: Option<&str>) -> DetectRuleConfig {
+        DetectRuleConfig {
+            name: name.to_owned(),
+            severity: Severity::High,
+            filter_pattern: filter.map(str::to_owned),
+            event_pattern: event.map(str::to_owned),
+            requirement: None,
+        }
+    }
+
+    #[test]
+    fn user_rules_follow_the_builtins_and_bad_ones_say_where() {
+        let rules = all_rules(&[
+            user_rule(
+                "bucket-deleted",
+                Some("{ $.eventName = DeleteBucket }"),
+                None,
+            ),
+            user_rule(
+                "root",
+                None,
+                Some(r#"{"detail": {"userIdentity": {"type": ["Root"]}}}"#),
+            ),
+        ])
+        .unwrap();
+        assert_eq!(rules.len(), 13);
+        assert_eq!(rules[11].name, "bucket-deleted");
+        let root = json!({"eventName": "ConsoleLogin", "userIdentity": {"type": "Root"}});
+        assert!(rules[12].matches(&root.to_string(), &root));
+
+        let err = all_rules(&[user_rule("typo", Some("{ $.eventName = }"), None)]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "detect.rules[0] (`typo`): filter_pattern at column 17: expected a value, found `}`\n    { $.eventName = }\n                    ^ expected a value, found `}`"
+        );
+        let err = all_rules(&[
+            user_rule("stop", Some("{ $.a = 1 }"), None),
+            user_rule("vpc-changes", Some("x"), None),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "detect.rules[1] (`vpc-changes`): a rule with this name already exists"
+        );
+        let err = all_rules(&[user_rule("ev", None, Some("{\"detail\": 3}"))]).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("detect.rules[0] (`ev`): event_pattern: "),
+            "{err}"
+        );
+    }
+}

@@ -392,7 +392,7 @@ fn scan_s3(
                 .into_iter()
                 .par_bridge()
                 .map(|(object, fetched)| match fetched {
-                    Ok(bytes) => detector.scan_reader(&object.url(), bytes.as_slice(), counters),
+                    Ok(bytes) => detector.scan_bytes(&object.url(), &bytes, counters),
                     Err(e) => FileOutcome {
                         problems: vec![InputProblem {
                             file: object.url(),
