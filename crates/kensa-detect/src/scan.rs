@@ -226,6 +226,16 @@ impl Detector {
         }
     }
 
+    /// Parses every record in full, so that every malformed record is
+    /// reported, instead of skipping, unparsed, records the prefilter
+    /// shows no rule can match (those are only checked to be `{...}`).
+    pub fn strict(mut self, strict: bool) -> Self {
+        if strict {
+            self.prefilter = None;
+        }
+        self
+    }
+
     /// Puts each matched record's text in its alert (`kensa pattern test`).
     pub fn keep_messages(mut self, keep: bool) -> Self {
         self.keep_messages = keep;
@@ -379,7 +389,10 @@ impl Detector {
         bytes: &[u8],
         alerts: &mut Vec<Alert>,
     ) -> Result<(), String> {
+        // Skipping needs the record to look like an object; anything else
+        // goes on to the parser, which says what is wrong with it.
         if let Some(prefilter) = &self.prefilter
+            && looks_like_object(bytes)
             && !prefilter.may_match(bytes)
         {
             return Ok(());
@@ -448,6 +461,11 @@ impl Detector {
         }
         Ok(())
     }
+}
+
+fn looks_like_object(bytes: &[u8]) -> bool {
+    let trimmed = bytes.trim_ascii();
+    trimmed.first() == Some(&b'{') && trimmed.last() == Some(&b'}')
 }
 
 /// The record as compact JSON with `userIdentity.accessKeyId` redacted.

@@ -56,6 +56,10 @@ pub struct DetectArgs {
     /// Send S3 calls to this endpoint (an AWS-compatible emulator)
     #[arg(long, value_name = "URL")]
     endpoint_url: Option<String>,
+    /// Parse every record in full and report every malformed one; by default
+    /// records no rule can match (an exact literal test) are only checked to be {...}
+    #[arg(long)]
+    strict: bool,
     /// Files scanned at once [default: one per core]
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -124,7 +128,7 @@ pub fn run(args: DetectArgs, config: &Config, lang: Lang) -> Result<ExitCode> {
         since: args.since,
         until: args.until,
     };
-    let detector = Detector::new(rules, window);
+    let detector = Detector::new(rules, window).strict(args.strict);
     let result = scan_inputs(&detector, &args.inputs, &args, args.threads)?;
 
     let mut out = BufWriter::new(io::stdout().lock());
@@ -548,12 +552,13 @@ fn location(alert: &Alert) -> String {
     format!("{name} {}", alert.position)
 }
 
-/// Columns padded to their widest cell (counted in characters; the
-/// Japanese headers are wide, which only shifts the header line).
+/// Columns padded to their widest cell, in terminal columns (Japanese
+/// characters take two).
 fn write_columns(out: &mut impl Write, rows: &[Vec<String>]) -> io::Result<()> {
+    use unicode_width::UnicodeWidthStr as _;
     let columns = rows.first().map_or(0, Vec::len);
     let widths: Vec<usize> = (0..columns)
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .map(|c| rows.iter().map(|r| r[c].width()).max().unwrap_or(0))
         .collect();
     for row in rows {
         let mut line = String::new();
@@ -562,7 +567,7 @@ fn write_columns(out: &mut impl Write, rows: &[Vec<String>]) -> io::Result<()> {
                 line.push_str(cell);
             } else {
                 line.push_str(cell);
-                line.push_str(&" ".repeat(widths[c] - cell.chars().count() + 2));
+                line.push_str(&" ".repeat(widths[c] - cell.width() + 2));
             }
         }
         writeln!(out, "{}", line.trim_end())?;

@@ -431,7 +431,7 @@ fn malformed_inputs_are_reported_with_their_place_and_the_rest_is_scanned() {
     );
     let err = stderr(&o);
     assert!(
-        err.contains("kensa: ./a.json: record 1: not JSON: expected value at line 1 column 29"),
+        err.contains("kensa: ./a.json: record 1: not JSON: expected `:` at line 1 column 14"),
         "{err}"
     );
     assert!(
@@ -440,6 +440,25 @@ fn malformed_inputs_are_reported_with_their_place_and_the_rest_is_scanned() {
     );
     assert!(err.contains("kensa: ./c.json.gz: "), "{err}");
     assert!(err.contains("3 input problem(s)"), "{err}");
+
+    // A broken record no rule could match is skipped unparsed by default
+    // (the literal prefilter); --strict parses, and reports, every record.
+    let quiet = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        quiet.path().join("d.json"),
+        "{\"Records\":[{\"eventName\" \"GetObject\"}]}",
+    )
+    .expect("write");
+    let default = run(&["detect", "d.json"], quiet.path());
+    assert_eq!(default.status.code(), Some(0), "{}", stderr(&default));
+    let strict = run(&["detect", "d.json", "--strict"], quiet.path());
+    assert_eq!(strict.status.code(), Some(2));
+    assert!(
+        stderr(&strict)
+            .contains("kensa: d.json: record 0: not JSON: expected `:` at line 1 column 14"),
+        "{}",
+        stderr(&strict)
+    );
 }
 
 #[test]
