@@ -30,6 +30,7 @@ import duckdb, json, sys
 glob = sys.argv[1]
 con = duckdb.connect()
 con.execute("SET threads TO %d" % int(sys.argv[2]))
+con.execute("SET enable_progress_bar = false")
 record = ("STRUCT(eventName VARCHAR, eventSource VARCHAR, errorCode VARCHAR, "
           "errorMessage VARCHAR, requestParameters STRUCT(instanceType VARCHAR))")
 row = con.execute(f'''
@@ -160,7 +161,7 @@ def run_all(ds):
                     r["counts"] = kensa_counts(out)
                 elif kind == "duckdb":
                     with open(out) as f:
-                        d = json.load(f)
+                        d = json.loads(f.read().strip().splitlines()[-1])
                     r["counts"] = d["alerts"]
                     r["events"] = d["events"]
                 print(f"  {name:38s} {wall:7.2f} s  cpu {cpu:7.2f} s  rss {rss:7.1f} MiB", flush=True)
