@@ -184,6 +184,11 @@ Wall time: kensa is **{p_wall / k_wall:.1f}x faster**. CPU time: **{p_cpu / k_cp
 | run | kensa wall | kensa CPU | kensa memory | Prowler wall | Prowler CPU | Prowler memory |
 |---|---|---|---|---|---|---|
 {runs_table}
+
+## CloudTrail detection
+
+`kensa detect` against decompression alone and DuckDB on generated CloudTrail logs:
+[benchmarks-detect.md](benchmarks-detect.md) (`scripts/bench-detect`).
 """
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
     with open(args.out, "w") as f:

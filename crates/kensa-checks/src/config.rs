@@ -13,6 +13,33 @@ pub struct Config {
     pub network: crate::network::config::NetworkConfig,
     /// Accepted findings, each with a reason, an approver and an expiry.
     pub exceptions: Vec<crate::exceptions::ExceptionConfig>,
+    pub detect: DetectConfig,
+}
+
+/// `kensa detect`: rules of the user's own, run with the sheet's ALM-1..11.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct DetectConfig {
+    pub rules: Vec<DetectRuleConfig>,
+}
+
+/// One `[[detect.rules]]`: a name, a severity and exactly one pattern. The
+/// pattern's syntax is checked when `kensa detect` compiles it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetectRuleConfig {
+    pub name: String,
+    pub severity: crate::Severity,
+    /// A CloudWatch Logs filter pattern (`{ $.eventName = DeleteBucket }`).
+    #[serde(default)]
+    pub filter_pattern: Option<String>,
+    /// An EventBridge event pattern (JSON text), matched against the event
+    /// EventBridge builds from the record.
+    #[serde(default)]
+    pub event_pattern: Option<String>,
+    /// The design sheet's requirement this rule serves, if any.
+    #[serde(default)]
+    pub requirement: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -349,6 +376,26 @@ impl Config {
                 ));
             }
         }
+        for (index, rule) in self.detect.rules.iter().enumerate() {
+            if rule.name.trim().is_empty() {
+                return Err(format!("detect.rules[{index}]: name is empty"));
+            }
+            if rule.filter_pattern.is_some() == rule.event_pattern.is_some() {
+                return Err(format!(
+                    "detect.rules[{index}] (`{}`): give exactly one of filter_pattern and event_pattern",
+                    rule.name
+                ));
+            }
+            if let Some(earlier) = self.detect.rules[..index]
+                .iter()
+                .position(|r| r.name == rule.name)
+            {
+                return Err(format!(
+                    "detect.rules[{index}]: the name `{}` is already used by detect.rules[{earlier}]",
+                    rule.name
+                ));
+            }
+        }
         globset::Glob::new(&iam.groups.apps.name)
             .map_err(|e| format!("iam.groups.apps.name is not a valid pattern: {e}"))?;
         for duty in Duty::ALL {
@@ -484,6 +531,19 @@ cidr = "::/0"
 # reason = "the batch job is replaced in Q1; its key is rotated by hand"
 # approver = "ciso@example.com"
 # expires = 2027-03-31
+# `kensa detect`: rules of your own, run with the sheet's ALM-1..ALM-11.
+# Exactly one of filter_pattern (CloudWatch Logs syntax) and event_pattern
+# (EventBridge JSON, matched against source aws.<service>, detail = record).
+# [[detect.rules]]
+# name = "bucket-deleted"
+# severity = "HIGH"
+# filter_pattern = '{ $.eventName = DeleteBucket }'
+# requirement = "ALM-11"
+#
+# [[detect.rules]]
+# name = "root-console-login"
+# severity = "CRITICAL"
+# event_pattern = '{"detail-type": ["AWS Console Sign In via CloudTrail"], "detail": {"userIdentity": {"type": ["Root"]}}}'
 "#;
 
 #[cfg(test)]
@@ -576,6 +636,26 @@ mod tests {
         assert_eq!(
             Config::from_toml(&twice, "k.toml").unwrap_err().to_string(),
             "k.toml: exceptions: the id `CHG-1` is used twice; each exception needs its own"
+        );
+    }
+
+    #[test]
+    fn detect_rules_need_exactly_one_pattern_and_distinct_names() {
+        let config = Config::from_toml(
+            "[[detect.rules]]\nname = \"x\"\nseverity = \"HIGH\"\nfilter_pattern = \"{ $.a = 1 }\"\n",
+            "k.toml",
+        )
+        .unwrap();
+        assert_eq!(config.detect.rules[0].severity, crate::Severity::High);
+        let both = "[[detect.rules]]\nname = \"x\"\nseverity = \"LOW\"\nfilter_pattern = \"a\"\nevent_pattern = \"{}\"\n";
+        assert_eq!(
+            Config::from_toml(both, "k.toml").unwrap_err().to_string(),
+            "k.toml: detect.rules[0] (`x`): give exactly one of filter_pattern and event_pattern"
+        );
+        let twice = "[[detect.rules]]\nname = \"x\"\nseverity = \"LOW\"\nfilter_pattern = \"a\"\n[[detect.rules]]\nname = \"x\"\nseverity = \"LOW\"\nfilter_pattern = \"b\"\n";
+        assert_eq!(
+            Config::from_toml(twice, "k.toml").unwrap_err().to_string(),
+            "k.toml: detect.rules[1]: the name `x` is already used by detect.rules[0]"
         );
     }
 

@@ -16,6 +16,7 @@ mod network;
 mod progress;
 mod regions;
 pub mod security_hub;
+pub mod s3_logs;
 
 use chrono::Utc;
 use futures::future::join_all;

@@ -19,6 +19,7 @@ use kensa_collect::CollectOptions;
 use kensa_report::{TextOptions, render_json, render_text};
 
 mod diff_cmd;
+mod detect_cmd;
 mod network_cmd;
 mod security_hub;
 
@@ -64,6 +65,11 @@ enum Command {
     Network(network_cmd::NetworkArgs),
     /// Compare two JSON results: new, resolved and changed findings
     Diff(diff_cmd::DiffArgs),
+    /// Find the sheet's suspicious operations (ALM-1..ALM-11) and your own rules in CloudTrail logs
+    Detect(detect_cmd::DetectArgs),
+    /// Work with CloudWatch Logs filter patterns
+    #[command(subcommand)]
+    Pattern(detect_cmd::PatternCommand),
     /// Document one check
     Explain {
         /// The check's ID (see `kensa checks`)
@@ -217,6 +223,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             network_cmd::run(args, &config, lang)
         }
         Command::Diff(args) => diff_cmd::run(args, lang),
+        Command::Detect(args) => {
+            let config = load_config(cli.config.as_deref())?;
+            detect_cmd::run(args, &config, lang)
+        }
+        Command::Pattern(command) => detect_cmd::run_pattern(command, lang),
         Command::Collect(args) => {
             let snapshot = collect_live(&args.aws)?;
             kensa_snapshot::save(&snapshot, &args.output)?;
