@@ -250,7 +250,6 @@ enum Downstream {
 /// The data the chain needs and the calls that could not give it.
 struct Walk<'c, 'a> {
     ctx: &'c Context<'a>,
-    op: &'c Operation,
     events_to_alarm: u32,
     positives: Vec<Sample>,
     negatives: Vec<Sample>,
@@ -764,6 +763,15 @@ fn eventbridge_regions(w: &Walk<'_, '_>) -> Vec<String> {
     }
 }
 
+/// How far one path got, for the evidence.
+fn path_code(outcome: Result<(), &Option<Broken>>) -> &'static str {
+    match outcome {
+        Ok(()) => "notified",
+        Err(Some(b)) => b.code(),
+        Err(None) => "unreadable",
+    }
+}
+
 /// The account-wide resource an operation's finding is about.
 fn resource(ctx: &Context<'_>, op: &Operation) -> Resource {
     Resource {
@@ -779,7 +787,6 @@ fn resource(ctx: &Context<'_>, op: &Operation) -> Resource {
 pub(crate) fn evaluate(ctx: &Context<'_>, meta: &CheckMeta, op: &Operation) -> Vec<Finding> {
     let mut w = Walk {
         ctx,
-        op,
         events_to_alarm: ctx.config.alarms.events_to_alarm(op),
         positives: (op.positives)(),
         negatives: (op.negatives)(),
@@ -841,13 +848,8 @@ pub(crate) fn evaluate(ctx: &Context<'_>, meta: &CheckMeta, op: &Operation) -> V
         "eventbridge_rules": w.rules,
         "canonical_pattern": op.canonical_pattern,
     });
-    let describe = |r: &Result<_, Option<Broken>>| match r {
-        Ok(_) => json!("notified"),
-        Err(Some(b)) => json!(b.code()),
-        Err(None) => json!("unreadable"),
-    };
-    evidence["metric_filter_path"] = describe(&metric.as_ref().map(|_| ()));
-    evidence["eventbridge_path"] = describe(&bridge.as_ref().map(|_| ()));
+    evidence["metric_filter_path"] = json!(path_code(metric.as_ref().map(|_| ())));
+    evidence["eventbridge_path"] = json!(path_code(bridge.as_ref().map(|_| ())));
 
     let passed: Option<(Text, Value)> = match (&metric, &bridge) {
         (Ok(n), _) => Some((n.summary.clone(), n.evidence.clone())),

@@ -25,6 +25,7 @@ pub mod console_sign_in_without_mfa;
 pub mod root_use;
 pub mod kms_key_disable;
 pub mod config_changes;
+pub mod route_table_changes;
 
 #[cfg(test)]
 mod tests;

@@ -448,10 +448,10 @@ pub static UNAUTHORIZED_CALL: Operation = Operation {
                 json!({"filterSet": {}}),
             ),
             denied(
-                "GetObject",
+                "PutBucketPolicy",
                 "s3.amazonaws.com",
                 "AccessDenied",
-                s3_request("GetObject"),
+                s3_request("PutBucketPolicy"),
             ),
             denied(
                 "Decrypt",

@@ -800,5 +800,5 @@ fn fail_evidence_snapshot() {
         )],
     );
     let f = run(&cloudtrail_changes::CHECK, &s);
-    insta::assert_json_snapshot!(f.evidence);
+    insta::assert_snapshot!(serde_json::to_string_pretty(&f.evidence).unwrap());
 }
