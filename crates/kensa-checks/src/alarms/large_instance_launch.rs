@@ -14,7 +14,7 @@ pub static CHECK: Check = Check {
         },
         description: StaticText {
             en: "Events: RunInstances with a 4xlarge or 8xlarge instance type \
-             (`requestParameters.instanceType`); a 2xlarge must not be needed to trigger it. \
+             (`requestParameters.instanceType`); a 2xlarge launch is a near miss, reported as noise if a filter matches it. \
              Start, stop, reboot and terminate records do not carry the instance type, so, as \
              in AWS's template, only launches can be told apart by size; the others are \
              covered by alm-ec2-instance-changes (ALM-2). kensa runs every metric filter of \

@@ -15,7 +15,7 @@ pub static CHECK: Check = Check {
         description: StaticText {
             en: "Not one of the sheet's ALM items: CIS 1.2 3.3. It serves IAM-7 (the root user is \
              not used). Events: a root console sign-in and a root API call; a service event \
-             on root's behalf must not be needed. kensa runs every metric filter of the \
+             on root's behalf is a near miss. kensa runs every metric filter of the \
              trail's log group, with CloudWatch Logs' filter-pattern semantics, on full \
              sample CloudTrail records of each event, and passes only if the whole chain \
              exists: a multi-region trail that is logging and records these management events \

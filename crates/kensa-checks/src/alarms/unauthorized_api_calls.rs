@@ -16,7 +16,7 @@ pub static CHECK: Check = Check {
             en: "Events: calls refused with an error code ending in `UnauthorizedOperation` (EC2: \
              `Client.UnauthorizedOperation`, `UnauthorizedOperation`) or starting with \
              `AccessDenied` (S3 `AccessDenied`, JSON services `AccessDeniedException`), \
-             including a refused read-only call. A throttled call must not be needed. kensa \
+             including a refused read-only call. A throttled call is a near miss, reported as noise if a filter matches it. kensa \
              runs every metric filter of the trail's log group, with CloudWatch Logs' \
              filter-pattern semantics, on full sample CloudTrail records of each event, and \
              passes only if the whole chain exists: a multi-region trail that is logging and \
