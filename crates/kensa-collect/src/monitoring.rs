@@ -146,7 +146,10 @@ async fn event_selectors(
 ) -> Result<EventSelectors, CallError> {
     let call = Call::regional("cloudtrail", "GetEventSelectors", home_region).on(arn);
     let s = caller
-        .call(&call, cloudtrail.get_event_selectors().trail_name(arn).send())
+        .call(
+            &call,
+            cloudtrail.get_event_selectors().trail_name(arn).send(),
+        )
         .await?;
     Ok(EventSelectors {
         basic: s
@@ -198,7 +201,11 @@ async fn metric_filters(
     let pages = caller
         .all_pages(
             &call,
-            clients.logs.describe_metric_filters().into_paginator().send(),
+            clients
+                .logs
+                .describe_metric_filters()
+                .into_paginator()
+                .send(),
         )
         .await?;
     let mut out: Vec<MetricFilter> = pages
@@ -403,10 +410,15 @@ async fn rule_targets(
                     .send(),
             )
             .await?;
-        out.extend(page.targets.unwrap_or_default().into_iter().map(|t| RuleTarget {
-            id: t.id,
-            arn: t.arn,
-        }));
+        out.extend(
+            page.targets
+                .unwrap_or_default()
+                .into_iter()
+                .map(|t| RuleTarget {
+                    id: t.id,
+                    arn: t.arn,
+                }),
+        );
         match page.next_token {
             Some(next) if Some(&next) != token.as_ref() => token = Some(next),
             _ => break,

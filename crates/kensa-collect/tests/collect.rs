@@ -612,7 +612,11 @@ async fn monitoring_chain_with_a_pending_subscriber_and_unreadable_filters() {
     for region in ["us-east-1", "eu-west-1"] {
         let m = &snapshot.regions[region].monitoring;
         let trails = m.trails.value().expect("trails collected");
-        assert_eq!(trails.len(), 1, "{region}: the multi-region trail shows everywhere");
+        assert_eq!(
+            trails.len(),
+            1,
+            "{region}: the multi-region trail shows everywhere"
+        );
         let trail = &trails[0];
         assert_eq!(trail.home_region, "us-east-1");
         assert!(trail.is_multi_region_trail && trail.include_global_service_events);
@@ -625,7 +629,10 @@ async fn monitoring_chain_with_a_pending_subscriber_and_unreadable_filters() {
         );
         let selectors = trail.event_selectors.value().expect("selectors collected");
         assert!(selectors.basic.is_empty());
-        assert_eq!(selectors.advanced[0].field_selectors[1].not_equals, vec!["kms.amazonaws.com"]);
+        assert_eq!(
+            selectors.advanced[0].field_selectors[1].not_equals,
+            vec!["kms.amazonaws.com"]
+        );
 
         let error = m.metric_filters.error().expect("the failure is recorded");
         assert_eq!(error.call(), "logs:DescribeMetricFilters");
@@ -635,12 +642,18 @@ async fn monitoring_chain_with_a_pending_subscriber_and_unreadable_filters() {
 
         let topics = m.topics.value().expect("topics collected");
         let subscriptions = topics[0].subscriptions.value().expect("subscriptions");
-        assert_eq!(subscriptions[0].endpoint.as_deref(), Some("security@example.com"));
+        assert_eq!(
+            subscriptions[0].endpoint.as_deref(),
+            Some("security@example.com")
+        );
         assert!(!subscriptions[0].is_confirmed());
 
         let rules = m.event_rules.value().expect("rules collected");
         assert!(rules[0].is_enabled());
-        assert_eq!(rules[0].event_pattern.as_deref(), Some(r#"{"source":["aws.cloudtrail"]}"#));
+        assert_eq!(
+            rules[0].event_pattern.as_deref(),
+            Some(r#"{"source":["aws.cloudtrail"]}"#)
+        );
         let targets = rules[0].targets.value().expect("targets collected");
         assert_eq!(targets[0].arn, topic);
     }

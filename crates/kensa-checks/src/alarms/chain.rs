@@ -94,10 +94,7 @@ impl Broken {
         let list = |items: &[String]| items.join(", ");
         let (title_en, title_ja) = (op.title.en, op.title.ja);
         match self {
-            Broken::NoTrail => text!(
-                "no CloudTrail trail",
-                "CloudTrail の証跡がありません"
-            ),
+            Broken::NoTrail => text!("no CloudTrail trail", "CloudTrail の証跡がありません"),
             Broken::NotMultiRegion(t) => text!(
                 "trail {t} records only its own region",
                 "証跡 {t} は自リージョンしか記録しません"
@@ -244,7 +241,10 @@ struct Notified {
 #[derive(Debug)]
 enum Downstream {
     Broken(Broken),
-    Notified { alarms: Vec<String>, topics: Vec<String> },
+    Notified {
+        alarms: Vec<String>,
+        topics: Vec<String>,
+    },
 }
 
 /// The data the chain needs and the calls that could not give it.
@@ -385,7 +385,10 @@ fn records(trail: &Trail, selectors: &EventSelectors, sample: &Sample) -> bool {
                 "WriteOnly" => !read_only,
                 _ => false,
             }
-            && !s.exclude_management_event_sources.iter().any(|e| e == source)
+            && !s
+                .exclude_management_event_sources
+                .iter()
+                .any(|e| e == source)
     });
     let advanced = selectors.advanced.iter().any(|s| {
         s.field_selectors.iter().all(|f| {
@@ -406,10 +409,7 @@ fn records(trail: &Trail, selectors: &EventSelectors, sample: &Sample) -> bool {
                 _ => return false,
             };
             field_accepts(f, &value)
-        }) && s
-            .field_selectors
-            .iter()
-            .any(|f| f.field == "eventCategory")
+        }) && s.field_selectors.iter().any(|f| f.field == "eventCategory")
     });
     basic || advanced
 }
@@ -421,7 +421,9 @@ fn field_accepts(f: &FieldSelector, value: &str) -> bool {
         || f.starts_with.iter().any(|p| value.starts_with(p.as_str()))
         || f.ends_with.iter().any(|p| value.ends_with(p.as_str()));
     let negative = f.not_equals.iter().any(|e| e == value)
-        || f.not_starts_with.iter().any(|p| value.starts_with(p.as_str()))
+        || f.not_starts_with
+            .iter()
+            .any(|p| value.starts_with(p.as_str()))
         || f.not_ends_with.iter().any(|p| value.ends_with(p.as_str()));
     positive && !negative
 }
@@ -441,10 +443,7 @@ pub(crate) fn fires(alarm: &MetricAlarm, value: f64, n: u32) -> Result<(), Text>
         "Average" | "Minimum" | "Maximum" => value,
         p if alarm.extended_statistic.is_some() && !p.is_empty() => value,
         _ => {
-            return Err(text!(
-                "it has no statistic",
-                "統計が設定されていません"
-            ));
+            return Err(text!("it has no statistic", "統計が設定されていません"));
         }
     };
     let needed = alarm
@@ -458,10 +457,7 @@ pub(crate) fn fires(alarm: &MetricAlarm, value: f64, n: u32) -> Result<(), Text>
         ));
     }
     let Some(threshold) = alarm.threshold else {
-        return Err(text!(
-            "it has no threshold",
-            "しきい値が設定されていません"
-        ));
+        return Err(text!("it has no threshold", "しきい値が設定されていません"));
     };
     let operator = alarm.comparison_operator.as_deref().unwrap_or("");
     let breaches = match operator {
@@ -552,7 +548,10 @@ fn through_trail<'a>(w: &mut Walk<'_, 'a>, trail: &'a Trail) -> Result<Notified,
         }));
         matched_by.push((*f, matched));
     }
-    let union: BTreeSet<usize> = matched_by.iter().flat_map(|(_, m)| m.iter().copied()).collect();
+    let union: BTreeSet<usize> = matched_by
+        .iter()
+        .flat_map(|(_, m)| m.iter().copied())
+        .collect();
     if union.is_empty() {
         return Err(Some(Broken::NoFilterMatches(group.to_owned())));
     }
@@ -644,10 +643,9 @@ fn filter_downstream(
                 }
             };
             let d = match fired {
-                Err(why) => Downstream::Broken(Broken::AlarmNeverFires(vec![(
-                    alarm.name.clone(),
-                    why,
-                )])),
+                Err(why) => {
+                    Downstream::Broken(Broken::AlarmNeverFires(vec![(alarm.name.clone(), why)]))
+                }
                 Ok(()) if !alarm.actions_enabled => {
                     Downstream::Broken(Broken::NoAction(vec![alarm.name.clone()]))
                 }
@@ -673,7 +671,13 @@ fn through_rules(w: &mut Walk<'_, '_>, region: &str) -> Result<Notified, Option<
     let samples: Vec<Sample> = w
         .positives
         .iter()
-        .map(|s| if s.is_global() { s.clone() } else { s.in_region(region) })
+        .map(|s| {
+            if s.is_global() {
+                s.clone()
+            } else {
+                s.in_region(region)
+            }
+        })
         .collect();
     let events: Vec<Value> = samples.iter().map(Sample::as_eventbridge_event).collect();
     let everything = all(samples.len());
@@ -687,7 +691,9 @@ fn through_rules(w: &mut Walk<'_, '_>, region: &str) -> Result<Notified, Option<
         let matched: BTreeSet<usize> = everything
             .iter()
             .copied()
-            .filter(|&i| (sees_read_only || !samples[i].is_read_only()) && parsed.matches(&events[i]))
+            .filter(|&i| {
+                (sees_read_only || !samples[i].is_read_only()) && parsed.matches(&events[i])
+            })
             .collect();
         if matched.is_empty() && parsed.error().is_none() {
             continue;
@@ -704,7 +710,10 @@ fn through_rules(w: &mut Walk<'_, '_>, region: &str) -> Result<Notified, Option<
             matched_by.push((rule, matched));
         }
     }
-    let union: BTreeSet<usize> = matched_by.iter().flat_map(|(_, m)| m.iter().copied()).collect();
+    let union: BTreeSet<usize> = matched_by
+        .iter()
+        .flat_map(|(_, m)| m.iter().copied())
+        .collect();
     if union.is_empty() {
         return Err(Some(Broken::NoRuleMatches(region.to_owned())));
     }
@@ -831,6 +840,8 @@ pub(crate) fn evaluate(ctx: &Context<'_>, meta: &CheckMeta, op: &Operation) -> V
             }
         }
     }
+    // Some regions notify: the rule is worth naming even where it is missing.
+    let bridge_partly = !bridge_notified.is_empty();
     let bridge: Result<Vec<Notified>, Option<Broken>> = match bridge_broken {
         None if !bridge_notified.is_empty() => Ok(bridge_notified),
         None => Err(None),
@@ -855,8 +866,14 @@ pub(crate) fn evaluate(ctx: &Context<'_>, meta: &CheckMeta, op: &Operation) -> V
         (Ok(n), _) => Some((n.summary.clone(), n.evidence.clone())),
         (_, Ok(ns)) => Some((
             Text::new(
-                ns.iter().map(|n| n.summary.en.clone()).collect::<Vec<_>>().join("; "),
-                ns.iter().map(|n| n.summary.ja.clone()).collect::<Vec<_>>().join("; "),
+                ns.iter()
+                    .map(|n| n.summary.en.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                ns.iter()
+                    .map(|n| n.summary.ja.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
             ),
             json!(ns.iter().map(|n| n.evidence.clone()).collect::<Vec<_>>()),
         )),
@@ -890,7 +907,7 @@ pub(crate) fn evaluate(ctx: &Context<'_>, meta: &CheckMeta, op: &Operation) -> V
     };
     // A rule that matched something is worth naming beside the filters.
     if let Err(Some(b)) = &bridge
-        && b.rank() > Broken::NoRuleMatches(String::new()).rank()
+        && (bridge_partly || b.rank() > Broken::NoRuleMatches(String::new()).rank())
     {
         let t = b.text(op);
         reason = Text::new(

@@ -10,22 +10,22 @@ pub mod config;
 mod engine;
 pub mod operations;
 
-pub mod security_group_changes;
-pub mod ec2_instance_changes;
-pub mod large_instance_launch;
-pub mod iam_policy_changes;
-pub mod unauthorized_api_calls;
-pub mod console_sign_in_failures;
-pub mod vpc_changes;
-pub mod gateway_changes;
-pub mod network_acl_changes;
 pub mod cloudtrail_changes;
-pub mod s3_bucket_policy_changes;
-pub mod console_sign_in_without_mfa;
-pub mod root_use;
-pub mod kms_key_disable;
 pub mod config_changes;
+pub mod console_sign_in_failures;
+pub mod console_sign_in_without_mfa;
+pub mod ec2_instance_changes;
+pub mod gateway_changes;
+pub mod iam_policy_changes;
+pub mod kms_key_disable;
+pub mod large_instance_launch;
+pub mod network_acl_changes;
+pub mod root_use;
 pub mod route_table_changes;
+pub mod s3_bucket_policy_changes;
+pub mod security_group_changes;
+pub mod unauthorized_api_calls;
+pub mod vpc_changes;
 
 #[cfg(test)]
 mod tests;

@@ -368,9 +368,11 @@ pub static EC2_INSTANCE: Operation = Operation {
     metric_name: "EC2InstanceEventCount",
     positives: || {
         let mut samples = vec![run_instances("t3.micro")];
-        samples.extend(calls(EC2, &INSTANCE_EVENTS[1..], |_| {
-            json!({"instancesSet": {"items": [{"instanceId": "i-0123456789abcdef0"}]}})
-        }));
+        samples.extend(calls(
+            EC2,
+            &INSTANCE_EVENTS[1..],
+            |_| json!({"instancesSet": {"items": [{"instanceId": "i-0123456789abcdef0"}]}}),
+        ));
         samples
     },
     negatives: || vec![describe("DescribeInstances")],
@@ -403,9 +405,11 @@ pub static IAM_POLICY: Operation = Operation {
     canonical_pattern: "{($.eventName=DeleteGroupPolicy)||($.eventName=DeleteRolePolicy)||($.eventName=DeleteUserPolicy)||($.eventName=PutGroupPolicy)||($.eventName=PutRolePolicy)||($.eventName=PutUserPolicy)||($.eventName=CreatePolicy)||($.eventName=DeletePolicy)||($.eventName=CreatePolicyVersion)||($.eventName=DeletePolicyVersion)||($.eventName=AttachRolePolicy)||($.eventName=DetachRolePolicy)||($.eventName=AttachUserPolicy)||($.eventName=DetachUserPolicy)||($.eventName=AttachGroupPolicy)||($.eventName=DetachGroupPolicy)}",
     metric_name: "IAMPolicyEventCount",
     positives: || {
-        calls("iam.amazonaws.com", IAM_POLICY_EVENTS, |_| {
-            json!({"policyArn": format!("arn:aws:iam::{ACCOUNT}:policy/example"), "roleName": "example"})
-        })
+        calls(
+            "iam.amazonaws.com",
+            IAM_POLICY_EVENTS,
+            |_| json!({"policyArn": format!("arn:aws:iam::{ACCOUNT}:policy/example"), "roleName": "example"}),
+        )
     },
     negatives: || {
         vec![
@@ -419,7 +423,11 @@ pub static IAM_POLICY: Operation = Operation {
             ),
             sample(
                 "CreateUser",
-                api_call("iam.amazonaws.com", "CreateUser", json!({"userName": "bob"})),
+                api_call(
+                    "iam.amazonaws.com",
+                    "CreateUser",
+                    json!({"userName": "bob"}),
+                ),
             ),
         ]
     },
@@ -512,9 +520,11 @@ pub static VPC: Operation = Operation {
     canonical_pattern: "{ ($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || ($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) || ($.eventName = EnableVpcClassicLink) }",
     metric_name: "VpcEventCount",
     positives: || {
-        calls(EC2, VPC_EVENTS, |_| {
-            json!({"vpcId": "vpc-11111111", "peerVpcId": "vpc-22222222"})
-        })
+        calls(
+            EC2,
+            VPC_EVENTS,
+            |_| json!({"vpcId": "vpc-11111111", "peerVpcId": "vpc-22222222"}),
+        )
     },
     negatives: || vec![describe("DescribeVpcs")],
 };
@@ -528,9 +538,11 @@ pub static GATEWAY: Operation = Operation {
     canonical_pattern: "{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || ($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || ($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }",
     metric_name: "GatewayEventCount",
     positives: || {
-        calls(EC2, GATEWAY_EVENTS, |_| {
-            json!({"internetGatewayId": "igw-0123456789abcdef0", "vpcId": "vpc-11111111"})
-        })
+        calls(
+            EC2,
+            GATEWAY_EVENTS,
+            |_| json!({"internetGatewayId": "igw-0123456789abcdef0", "vpcId": "vpc-11111111"}),
+        )
     },
     negatives: || vec![describe("DescribeInternetGateways")],
 };
@@ -543,7 +555,13 @@ pub static NETWORK_ACL: Operation = Operation {
     },
     canonical_pattern: "{ ($.eventName = CreateNetworkAcl) || ($.eventName = CreateNetworkAclEntry) || ($.eventName = DeleteNetworkAcl) || ($.eventName = DeleteNetworkAclEntry) || ($.eventName = ReplaceNetworkAclEntry) || ($.eventName = ReplaceNetworkAclAssociation) }",
     metric_name: "NetworkAclEventCount",
-    positives: || calls(EC2, NACL_EVENTS, |_| json!({"networkAclId": "acl-0123456789abcdef0"})),
+    positives: || {
+        calls(
+            EC2,
+            NACL_EVENTS,
+            |_| json!({"networkAclId": "acl-0123456789abcdef0"}),
+        )
+    },
     negatives: || vec![describe("DescribeNetworkAcls")],
 };
 
@@ -556,9 +574,11 @@ pub static CLOUDTRAIL: Operation = Operation {
     canonical_pattern: "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }",
     metric_name: "CloudTrailEventCount",
     positives: || {
-        calls("cloudtrail.amazonaws.com", TRAIL_EVENTS, |_| {
-            json!({"name": format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/management")})
-        })
+        calls(
+            "cloudtrail.amazonaws.com",
+            TRAIL_EVENTS,
+            |_| json!({"name": format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/management")}),
+        )
     },
     negatives: || {
         vec![sample(
@@ -658,9 +678,11 @@ pub static KMS_KEY_DISABLE: Operation = Operation {
     canonical_pattern: "{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion)) }",
     metric_name: "KmsKeyDisableOrDeletionCount",
     positives: || {
-        calls("kms.amazonaws.com", KMS_EVENTS, |_| {
-            json!({"keyId": "1234abcd-12ab-34cd-56ef-1234567890ab"})
-        })
+        calls(
+            "kms.amazonaws.com",
+            KMS_EVENTS,
+            |_| json!({"keyId": "1234abcd-12ab-34cd-56ef-1234567890ab"}),
+        )
     },
     negatives: || {
         vec![sample(
@@ -683,9 +705,11 @@ pub static CONFIG_CHANGE: Operation = Operation {
     canonical_pattern: "{ ($.eventSource = config.amazonaws.com) && (($.eventName = StopConfigurationRecorder) || ($.eventName = DeleteDeliveryChannel) || ($.eventName = PutDeliveryChannel) || ($.eventName = PutConfigurationRecorder)) }",
     metric_name: "ConfigChangeEventCount",
     positives: || {
-        calls("config.amazonaws.com", CONFIG_EVENTS, |_| {
-            json!({"configurationRecorderName": "default"})
-        })
+        calls(
+            "config.amazonaws.com",
+            CONFIG_EVENTS,
+            |_| json!({"configurationRecorderName": "default"}),
+        )
     },
     negatives: || {
         vec![sample(
@@ -707,7 +731,13 @@ pub static ROUTE_TABLE: Operation = Operation {
     },
     canonical_pattern: "{ ($.eventName = CreateRoute) || ($.eventName = CreateRouteTable) || ($.eventName = ReplaceRoute) || ($.eventName = ReplaceRouteTableAssociation) || ($.eventName = DeleteRouteTable) || ($.eventName = DeleteRoute) || ($.eventName = DisassociateRouteTable) }",
     metric_name: "RouteTableEventCount",
-    positives: || calls(EC2, ROUTE_EVENTS, |_| json!({"routeTableId": "rtb-0123456789abcdef0"})),
+    positives: || {
+        calls(
+            EC2,
+            ROUTE_EVENTS,
+            |_| json!({"routeTableId": "rtb-0123456789abcdef0"}),
+        )
+    },
     negatives: || vec![describe("DescribeRouteTables")],
 };
 
@@ -756,11 +786,7 @@ mod tests {
             for s in (op.positives)() {
                 let name = s.record["eventName"].as_str().unwrap();
                 if op.canonical_pattern.contains("eventName") && op.key != "CIS 3.3" {
-                    assert!(
-                        op.canonical_pattern.contains(name),
-                        "{}: {name}",
-                        op.key
-                    );
+                    assert!(op.canonical_pattern.contains(name), "{}: {name}", op.key);
                 }
             }
         }
@@ -782,7 +808,12 @@ mod tests {
                     "eventType",
                     "recipientAccountId",
                 ] {
-                    assert!(r.contains_key(field), "{}: {} lacks {field}", op.key, s.label);
+                    assert!(
+                        r.contains_key(field),
+                        "{}: {} lacks {field}",
+                        op.key,
+                        s.label
+                    );
                 }
             }
         }

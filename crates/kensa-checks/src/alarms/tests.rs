@@ -176,7 +176,12 @@ fn every_canonical_chain_passes() {
         assert_eq!(f.status, Status::Pass, "{}: {}", op.key, f.message.en);
         // No template pattern matches its own near misses.
         for filter in f.evidence["metric_filters"].as_array().unwrap() {
-            assert_eq!(filter["also_matches_near_misses"], serde_json::json!([]), "{}", op.key);
+            assert_eq!(
+                filter["also_matches_near_misses"],
+                serde_json::json!([]),
+                "{}",
+                op.key
+            );
         }
     }
 }
@@ -269,7 +274,11 @@ fn trail_without_global_events_misses_iam() {
         "{}",
         f.message.en
     );
-    assert!(f.message.ja.contains("証跡 management は DeleteGroupPolicy"));
+    assert!(
+        f.message
+            .ja
+            .contains("証跡 management は DeleteGroupPolicy")
+    );
 }
 
 #[test]
@@ -322,7 +331,11 @@ fn kms_excluded_from_management_events_fails() {
     }
     let f = run(&kms_key_disable::CHECK, &s);
     assert_eq!(f.status, Status::Fail);
-    assert!(f.message.en.ends_with("does not record DisableKey, ScheduleKeyDeletion"));
+    assert!(
+        f.message
+            .en
+            .ends_with("does not record DisableKey, ScheduleKeyDeletion")
+    );
     assert_eq!(f.requirements, vec!["ENC-2"]);
 }
 
@@ -423,7 +436,10 @@ fn several_filters_together_cover_the_operation() {
     );
     let f = run(&security_group_changes::CHECK, &s);
     assert_eq!(f.status, Status::Pass, "{}", f.message.en);
-    assert_eq!(f.evidence["chain"]["filters"], serde_json::json!(["ingress", "rest"]));
+    assert_eq!(
+        f.evidence["chain"]["filters"],
+        serde_json::json!(["ingress", "rest"])
+    );
     // Each filter must lead to an alarm: one that leads nowhere leaves its events unnotified.
     value(&mut home(&mut s).metric_filters)[1].transformations[0].metric_name = "Other".into();
     let f = run(&security_group_changes::CHECK, &s);
@@ -441,7 +457,11 @@ fn several_filters_together_cover_the_operation() {
 fn an_unparsable_filter_is_shown_and_matches_nothing() {
     let s = with_filters(
         &operations::SECURITY_GROUP,
-        vec![filter("broken", "{ $.eventName = ", "SecurityGroupEventCount")],
+        vec![filter(
+            "broken",
+            "{ $.eventName = ",
+            "SecurityGroupEventCount",
+        )],
     );
     let f = run(&security_group_changes::CHECK, &s);
     assert_eq!(f.status, Status::Fail);
@@ -505,14 +525,20 @@ fn firing_follows_statistic_periods_and_operator() {
         threshold: Some(3.0),
         ..base.clone()
     };
-    assert!(chain::fires(&average, 1.0, 3).is_err(), "an average never grows with the count");
+    assert!(
+        chain::fires(&average, 1.0, 3).is_err(),
+        "an average never grows with the count"
+    );
     let two_of_three = MetricAlarm {
         evaluation_periods: Some(3),
         datapoints_to_alarm: Some(2),
         ..base.clone()
     };
     let why = chain::fires(&two_of_three, 1.0, 1).unwrap_err();
-    assert_eq!(why.en, "it needs 2 breaching periods, one burst of events gives one");
+    assert_eq!(
+        why.en,
+        "it needs 2 breaching periods, one burst of events gives one"
+    );
     let below = MetricAlarm {
         comparison_operator: Some("LessThanThreshold".into()),
         ..base
@@ -540,10 +566,14 @@ fn sign_in_failures_alarm_at_three_as_the_template_and_as_configured() {
         "「コンソールへのサインイン失敗」は通知されません: アラーム template-alarm は発報しません (3 件のイベントの \
          Sum は 3 で、GreaterThanOrEqualToThreshold 5 を満たしません)",
     );
-    let lenient = Config::from_toml("[alarms]\nfailed_sign_ins_to_alarm = 5\n", "kensa.toml").unwrap();
+    let lenient =
+        Config::from_toml("[alarms]\nfailed_sign_ins_to_alarm = 5\n", "kensa.toml").unwrap();
     assert_eq!(only(run_with(check, &five, &lenient)).status, Status::Pass);
     // The other operations keep alarming on one event.
-    assert_eq!(lenient.alarms.events_to_alarm(&operations::SECURITY_GROUP), 1);
+    assert_eq!(
+        lenient.alarms.events_to_alarm(&operations::SECURITY_GROUP),
+        1
+    );
 }
 
 #[test]
@@ -580,7 +610,11 @@ fn pending_subscriptions_do_not_count() {
     );
     home(&mut s).topics = Collected::Value(vec![]);
     let f = run(&security_group_changes::CHECK, &s);
-    assert!(f.message.en.ends_with("security-alerts (not found) has no confirmed subscription"));
+    assert!(
+        f.message
+            .en
+            .ends_with("security-alerts (not found) has no confirmed subscription")
+    );
 }
 
 fn rule(name: &str, pattern: &str, state: &str) -> EventRule {
@@ -628,7 +662,16 @@ fn eventbridge_rules_in_every_region_pass() {
 fn eventbridge_rule_missing_in_a_region_fails() {
     let s = eventbridge_only(vec![rule("trail-changes", TRAIL_RULE, "ENABLED")], vec![]);
     let f = run(&cloudtrail_changes::CHECK, &s);
-    assert_eq!(f.status, Status::Fail);
+    assert_says(
+        &f,
+        Status::Fail,
+        "\"CloudTrail created, changed or deleted, logging started or stopped\" is not notified: log \
+         group CloudTrail/DefaultLogGroup has no metric filter; EventBridge: no EventBridge rule in \
+         us-east-1 matches any CloudTrail created, changed or deleted, logging started or stopped event",
+        "「CloudTrail の作成・変更・削除、ログ記録の開始・停止」は通知されません: ロググループ \
+         CloudTrail/DefaultLogGroup にメトリクスフィルターがありません; EventBridge: us-east-1 のどの \
+         EventBridge ルールも「CloudTrail の作成・変更・削除、ログ記録の開始・停止」のイベントに一致しません",
+    );
     assert_eq!(f.evidence["eventbridge_path"], "no_rule_matches");
     assert_eq!(f.evidence["metric_filter_path"], "no_metric_filter");
     // A disabled rule delivers nothing.
@@ -641,7 +684,8 @@ fn eventbridge_rule_missing_in_a_region_fails() {
 
 #[test]
 fn eventbridge_rule_that_misses_events_is_named_beside_the_filters() {
-    let partial = r#"{"source":["aws.cloudtrail"],"detail":{"eventName":["StopLogging","DeleteTrail"]}}"#;
+    let partial =
+        r#"{"source":["aws.cloudtrail"],"detail":{"eventName":["StopLogging","DeleteTrail"]}}"#;
     let s = eventbridge_only(
         vec![rule("stop-only", partial, "ENABLED")],
         vec![rule("stop-only", partial, "ENABLED")],
@@ -672,7 +716,9 @@ fn eventbridge_needs_all_management_events_for_refused_reads() {
     let f = run(&unauthorized_api_calls::CHECK, &build("ENABLED"));
     assert_eq!(f.status, Status::Fail);
     assert!(
-        f.message.en.ends_with("miss DescribeInstances denied (UnauthorizedOperation)"),
+        f.message
+            .en
+            .ends_with("miss DescribeInstances denied (UnauthorizedOperation)"),
         "{}",
         f.message.en
     );
