@@ -537,15 +537,22 @@ fn through_trail<'a>(w: &mut Walk<'_, 'a>, trail: &'a Trail) -> Result<Notified,
             .filter(|s| parsed.matches(s))
             .map(|s| s.label.clone())
             .collect();
-        w.filters.push(json!({
+        // A filter that matches none of the events is listed by its pattern
+        // only: its misses would be every event again.
+        let mut shown = json!({
             "log_group": group,
             "filter": f.name,
             "pattern": f.pattern,
             "parse_error": parsed.error(),
             "matches": w.labels(matched.iter().copied()),
-            "misses": w.labels(everything.difference(&matched).copied()),
-            "also_matches_near_misses": noise,
-        }));
+        });
+        if !matched.is_empty() {
+            shown["misses"] = json!(w.labels(everything.difference(&matched).copied()));
+        }
+        if !noise.is_empty() || !matched.is_empty() {
+            shown["also_matches_near_misses"] = json!(noise);
+        }
+        w.filters.push(shown);
         matched_by.push((*f, matched));
     }
     let union: BTreeSet<usize> = matched_by
