@@ -751,9 +751,12 @@ fn failed(operation: &str) -> CallError {
     }
 }
 
+/// Makes one link of a complete chain unreadable.
+type Breaker = Box<dyn Fn(&mut Snapshot)>;
+
 #[test]
 fn unreadable_links_are_errors_naming_the_call() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut Snapshot)>)> = vec![
+    let cases: Vec<(&str, Breaker)> = vec![
         (
             "logs:DescribeMetricFilters",
             Box::new(|s| {
