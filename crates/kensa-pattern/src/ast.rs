@@ -148,6 +148,14 @@ impl<C> Expr<C> {
         }
     }
 
+    /// Whether `test` holds for every condition (no short-circuit by operator).
+    pub(crate) fn every(&self, test: &mut impl FnMut(&C) -> bool) -> bool {
+        match self {
+            Expr::Cond(c) => test(c),
+            Expr::All(children) | Expr::Any(children) => children.iter().all(|c| c.every(test)),
+        }
+    }
+
     pub(crate) fn eval(&self, test: &mut impl FnMut(&C) -> bool) -> bool {
         match self {
             Expr::Cond(c) => test(c),

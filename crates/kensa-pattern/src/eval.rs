@@ -51,33 +51,37 @@ impl Selector {
 impl JsonCondition {
     /// See the crate docs, "Decisions", for the rules on types and missing fields.
     pub fn matches(&self, root: &Value) -> bool {
-        let target = self.selector.resolve(root);
-        match &self.test {
-            JsonTest::NotExists => target.is_none(),
-            JsonTest::IsNull => matches!(target, Some(Value::Null)),
-            JsonTest::IsTrue => matches!(target, Some(Value::Bool(true))),
-            JsonTest::IsFalse => matches!(target, Some(Value::Bool(false))),
-            JsonTest::Compare(comparison) => match target {
-                Some(Value::String(s)) => comparison.holds_for_text(s),
-                Some(Value::Number(n)) => {
-                    if let (Operand::Number(want), Some(have)) = (&comparison.value, n.as_f64()) {
-                        return comparison.op.holds(have, want.value());
-                    }
-                    with_number_text(n, |text| comparison.holds_for_text(text))
+        test_target(&self.test, self.selector.resolve(root))
+    }
+}
+
+/// A JSON test against the value its selector reached (`None`: nothing).
+pub(crate) fn test_target(test: &JsonTest, target: Option<&Value>) -> bool {
+    match test {
+        JsonTest::NotExists => target.is_none(),
+        JsonTest::IsNull => matches!(target, Some(Value::Null)),
+        JsonTest::IsTrue => matches!(target, Some(Value::Bool(true))),
+        JsonTest::IsFalse => matches!(target, Some(Value::Bool(false))),
+        JsonTest::Compare(comparison) => match target {
+            Some(Value::String(s)) => comparison.holds_for_text(s),
+            Some(Value::Number(n)) => {
+                if let (Operand::Number(want), Some(have)) = (&comparison.value, n.as_f64()) {
+                    return comparison.op.holds(have, want.value());
                 }
-                // AWS: "The SELECTOR must point to a value node (string or
-                // number) in the JSON. If it points to an array or object, the
-                // filter will not be applied": both `=` and `!=` fail. We treat
-                // `null`, booleans and missing fields the same way.
-                _ => false,
-            },
-        }
+                with_number_text(n, |text| comparison.holds_for_text(text))
+            }
+            // AWS: "The SELECTOR must point to a value node (string or
+            // number) in the JSON. If it points to an array or object, the
+            // filter will not be applied": both `=` and `!=` fail. We treat
+            // `null`, booleans and missing fields the same way.
+            _ => false,
+        },
     }
 }
 
 /// A JSON number's text (`404`, `1.5`) for string and regex comparisons,
 /// written to the stack unless it is unusually long.
-fn with_number_text<R>(n: &serde_json::Number, f: impl FnOnce(&str) -> R) -> R {
+pub(crate) fn with_number_text<R>(n: &serde_json::Number, f: impl FnOnce(&str) -> R) -> R {
     let mut buf = StackText::default();
     if write!(buf, "{n}").is_ok() {
         f(buf.as_str())
@@ -206,10 +210,29 @@ impl DelimitedPattern {
         }
         extents.clear();
         extents.resize(ellipses, 0);
+        // Fields before the first `...` sit at fixed positions: check them once.
+        let first_segment_end = self.ellipsis_position(0).unwrap_or(self.fields.len());
+        if !self.segment_holds(message, fields, extents, 0, first_segment_end) {
+            return false;
+        }
         self.try_extents(message, fields, extents, 0, fields.len() - named)
     }
 
-    /// Tries every way to share `spare` fields among the ellipses from `k` on.
+    /// Index in `self.fields` of the `k`-th ellipsis.
+    fn ellipsis_position(&self, k: usize) -> Option<usize> {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| matches!(f, DelimitedField::Ellipsis))
+            .nth(k)
+            .map(|(i, _)| i)
+    }
+
+    /// Tries the ways to share `spare` message fields among the ellipses from
+    /// `k` on. Each placement checks, before going deeper, the fields that are
+    /// now at known positions (and whose conditions only name such fields), so
+    /// failing conditions prune early. In a run of adjacent ellipses only the
+    /// last one takes fields: `..., ...` means the same as `...`.
     fn try_extents(
         &self,
         message: &str,
@@ -226,10 +249,48 @@ impl DelimitedPattern {
             }
             return self.holds(message, fields, extents);
         }
-        (0..=spare).any(|n| {
+        let (Some(here), Some(next)) = (self.ellipsis_position(k), self.ellipsis_position(k + 1))
+        else {
+            return false;
+        };
+        let choices = if next == here + 1 { 0..=0 } else { 0..=spare };
+        choices.into_iter().any(|n| {
             extents[k] = n;
-            self.try_extents(message, fields, extents, k + 1, spare - n)
+            self.segment_holds(message, fields, extents, here + 1, next)
+                && self.try_extents(message, fields, extents, k + 1, spare - n)
         })
+    }
+
+    /// Conditions of the named fields in `self.fields[from..to]` that only
+    /// name fields declared before `to` (so their positions are known).
+    fn segment_holds(
+        &self,
+        message: &str,
+        fields: &[(usize, usize)],
+        extents: &[usize],
+        from: usize,
+        to: usize,
+    ) -> bool {
+        self.fields[from..to].iter().all(|field| match field {
+            DelimitedField::Named {
+                condition: Some(condition),
+                ..
+            } => {
+                let known =
+                    condition.every(&mut |c: &FieldCondition| self.declared_before(&c.field, to));
+                !known
+                    || condition.eval(&mut |c: &FieldCondition| {
+                        self.condition_holds(c, message, fields, extents)
+                    })
+            }
+            _ => true,
+        })
+    }
+
+    fn declared_before(&self, name: &str, to: usize) -> bool {
+        self.fields[..to]
+            .iter()
+            .any(|f| matches!(f, DelimitedField::Named { name: n, .. } if n == name))
     }
 
     fn holds(&self, message: &str, fields: &[(usize, usize)], extents: &[usize]) -> bool {

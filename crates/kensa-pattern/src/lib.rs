@@ -85,6 +85,11 @@
 //!     with [`LogEvent::new`] (no parsed JSON) is false for JSON patterns;
 //!     [`FilterPattern::matches_message`] parses the message when needed.
 //! 13. **Numbers** compare as `f64`; integers beyond 2^53 lose precision.
+//! 14. **Selectors** are `$` then `.name` (letters, digits, `-`, `_`) and
+//!     `[N]` steps, the only forms CWL-syntax documents ("Array elements are
+//!     denoted with [NUMBER] syntax, and must follow a property"). `$.a.*`,
+//!     `$.a[*]` and `$` alone are parse errors, so an alarm using them is
+//!     reported as unreadable rather than guessed at.
 //!
 //! Matching allocates nothing per event: substring searchers, wildcards and
 //! regexes are built at parse time, and space-delimited matching reuses a
@@ -101,6 +106,7 @@ mod error;
 mod eval;
 pub mod event_pattern;
 mod parse;
+mod plan;
 mod value;
 
 use std::fmt;
@@ -114,10 +120,22 @@ pub use event_pattern::{EventPattern, EventPatternError};
 pub use value::{Number, RegexError, RegexValue, StringPattern};
 
 /// A parsed CloudWatch Logs filter pattern, ready to match events.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Two patterns are equal when their syntax trees are equal (spacing,
+/// redundant parentheses and quotes do not count).
+#[derive(Clone, Debug)]
 pub struct FilterPattern {
     ast: Pattern,
+    /// JSON patterns only: the tree compiled for matching (see `plan.rs`).
+    plan: Option<plan::JsonPlan>,
 }
+
+impl PartialEq for FilterPattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.ast == other.ast
+    }
+}
+impl Eq for FilterPattern {}
 
 /// A CloudWatch Logs event: its raw message text and, when the message is
 /// JSON, the parsed value.
@@ -148,13 +166,17 @@ impl<'a> LogEvent<'a> {
 impl FilterPattern {
     /// Parses a filter pattern as AWS writes it.
     pub fn parse(text: &str) -> Result<FilterPattern, ParseError> {
-        parse::parse(text).map(|ast| FilterPattern { ast })
+        parse::parse(text).map(FilterPattern::from_ast)
     }
 
     /// Wraps a syntax tree built by hand. Build `Expr`s with [`Expr::all`] and
     /// [`Expr::any`] so the tree stays normalised (see [`Pattern`]).
     pub fn from_ast(ast: Pattern) -> FilterPattern {
-        FilterPattern { ast }
+        let plan = match &ast {
+            Pattern::Json(expr) => Some(plan::JsonPlan::new(expr)),
+            _ => None,
+        };
+        FilterPattern { ast, plan }
     }
 
     /// The syntax tree.
@@ -166,7 +188,7 @@ impl FilterPattern {
     pub fn matches(&self, event: &LogEvent<'_>) -> bool {
         match &self.ast {
             Pattern::Terms(terms) => terms.matches(event.message),
-            Pattern::Json(expr) => event.json.is_some_and(|json| expr.matches_json(json)),
+            Pattern::Json(expr) => event.json.is_some_and(|json| self.matches_json(expr, json)),
             Pattern::Delimited(delimited) => delimited.matches(event.message),
         }
     }
@@ -176,8 +198,25 @@ impl FilterPattern {
     pub fn matches_message(&self, message: &str) -> bool {
         match &self.ast {
             Pattern::Json(expr) => serde_json::from_str::<serde_json::Value>(message)
-                .is_ok_and(|json| expr.matches_json(&json)),
+                .is_ok_and(|json| self.matches_json(expr, &json)),
             _ => self.matches(&LogEvent::new(message)),
+        }
+    }
+
+    fn matches_json(&self, expr: &Expr<JsonCondition>, json: &serde_json::Value) -> bool {
+        match &self.plan {
+            Some(plan) => plan.matches(json),
+            None => expr.matches_json(json),
+        }
+    }
+
+    /// Matches by walking the syntax tree directly, without the compiled plan.
+    /// Slower; the plan must always agree with it (a tested law).
+    #[doc(hidden)]
+    pub fn matches_unplanned(&self, event: &LogEvent<'_>) -> bool {
+        match &self.ast {
+            Pattern::Json(expr) => event.json.is_some_and(|json| expr.matches_json(json)),
+            _ => self.matches(event),
         }
     }
 

@@ -58,6 +58,11 @@ impl StringPattern {
         self.leading_star && self.core_start == self.core_end
     }
 
+    /// True when the value has no wildcard: only that exact text matches.
+    pub fn is_exact(&self) -> bool {
+        !self.leading_star && !self.trailing_star
+    }
+
     fn core(&self) -> &str {
         &self.text[self.core_start..self.core_end]
     }

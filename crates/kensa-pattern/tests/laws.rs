@@ -177,6 +177,46 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
     })
 }
 
+/// JSON patterns and events over a tiny vocabulary, so selectors hit and
+/// values collide often.
+fn small_json_pattern() -> impl Strategy<Value = Pattern> {
+    let key = prop_oneof![Just("a"), Just("b"), Just("c")].prop_map(str::to_owned);
+    let selector = proptest::collection::vec(key, 1..3).prop_map(|keys| Selector {
+        steps: keys.into_iter().map(Step::Key).collect(),
+    });
+    let value = prop_oneof![
+        4 => prop_oneof![Just("x"), Just("y"), Just("1"), Just("*x"), Just("y*"), Just("*")]
+            .prop_map(|s| Operand::String(StringPattern::new(s))),
+        1 => prop_oneof![Just("1"), Just("2.5")].prop_map(|n| Operand::Number(Number::parse(n).expect("number"))),
+    ];
+    let op = prop_oneof![3 => Just(CompareOp::Eq), 1 => Just(CompareOp::Ne)];
+    let test = prop_oneof![
+        6 => (op, value).prop_map(|(op, value)| JsonTest::Compare(Comparison { op, value })),
+        1 => Just(JsonTest::NotExists),
+        1 => Just(JsonTest::IsNull),
+    ];
+    expr((selector, test).prop_map(|(selector, test)| JsonCondition { selector, test }))
+        .prop_map(Pattern::Json)
+}
+
+fn small_json_event() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        Just(Value::from("x")),
+        Just(Value::from("y")),
+        Just(Value::from("1")),
+        Just(Value::from("ax")),
+        Just(Value::from(1)),
+        Just(Value::from(2.5)),
+        Just(Value::Bool(true)),
+    ];
+    leaf.prop_recursive(3, 16, 3, |inner| {
+        proptest::collection::vec((prop_oneof![Just("a"), Just("b"), Just("c")], inner), 0..3)
+            .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()))
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -188,6 +228,14 @@ proptest! {
         prop_assert_eq!(parsed.as_ref(), Ok(&pattern), "printed as {}", text);
         // Printing is canonical: once printed, printing again is the same text.
         prop_assert_eq!(parsed.map(|p| p.to_string()).unwrap_or_default(), text);
+    }
+
+    #[test]
+    fn compiled_plan_agrees_with_the_tree(ast in small_json_pattern(), event in small_json_event()) {
+        let pattern = FilterPattern::from_ast(ast);
+        let message = event.to_string();
+        let e = LogEvent::with_json(&message, &event);
+        prop_assert_eq!(pattern.matches(&e), pattern.matches_unplanned(&e), "{} on {}", pattern, message);
     }
 
     #[test]
