@@ -14,6 +14,7 @@ pub struct Config {
     /// Accepted findings, each with a reason, an approver and an expiry.
     pub exceptions: Vec<crate::exceptions::ExceptionConfig>,
     pub detect: DetectConfig,
+    pub alarms: crate::alarms::config::AlarmsConfig,
 }
 
 /// `kensa detect`: rules of the user's own, run with the sheet's ALM-1..11.
@@ -531,6 +532,7 @@ cidr = "::/0"
 # reason = "the batch job is replaced in Q1; its key is rotated by hand"
 # approver = "ciso@example.com"
 # expires = 2027-03-31
+
 # `kensa detect`: rules of your own, run with the sheet's ALM-1..ALM-11.
 # Exactly one of filter_pattern (CloudWatch Logs syntax) and event_pattern
 # (EventBridge JSON, matched against source aws.<service>, detail = record).
@@ -544,6 +546,14 @@ cidr = "::/0"
 # name = "root-console-login"
 # severity = "CRITICAL"
 # event_pattern = '{"detail-type": ["AWS Console Sign In via CloudTrail"], "detail": {"userIdentity": {"type": ["Root"]}}}'
+
+# ALM-1..ALM-11: how soon an alarm on a suspicious operation must fire.
+[alarms]
+# Every alarm must go off when this many of its events happen in one period.
+events_to_alarm = 1
+# ALM-6: failed console sign-ins in one period that must raise the alarm
+# (AWS's CloudTrail alarm template uses 3).
+failed_sign_ins_to_alarm = 3
 "#;
 
 #[cfg(test)]
@@ -664,6 +674,7 @@ mod tests {
         let example: String = DEFAULT_CONFIG_TOML
             .lines()
             .skip_while(|l| *l != "# [[exceptions]]")
+            .take_while(|l| !l.is_empty())
             .map(|l| l.strip_prefix("# ").unwrap_or(l))
             .collect::<Vec<_>>()
             .join("\n");

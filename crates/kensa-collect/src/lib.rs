@@ -12,6 +12,7 @@
 mod call;
 mod clients;
 mod iam;
+mod monitoring;
 mod network;
 mod progress;
 mod regions;
@@ -85,7 +86,13 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
         let networks = join_all(audited.iter().map(|region| {
             let ec2 = network::client(sdk, region);
             let caller = &caller;
-            async move { network::collect(caller, &ec2, region).await }
+            let monitoring_clients = monitoring::Clients::new(sdk, region);
+            async move {
+                join!(
+                    network::collect(caller, &ec2, region),
+                    monitoring::collect(caller, &monitoring_clients, region),
+                )
+            }
         }))
         .await;
         (enabled_regions, audited, networks)
@@ -96,10 +103,14 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
         iam::collect(&caller, &clients),
     );
     snapshot.account = account.into();
-    for (region, network) in audited.iter().zip(networks) {
-        snapshot
-            .regions
-            .insert(region.clone(), kensa_snapshot::Region { network });
+    for (region, (network, monitoring)) in audited.iter().zip(networks) {
+        snapshot.regions.insert(
+            region.clone(),
+            kensa_snapshot::Region {
+                network,
+                monitoring,
+            },
+        );
     }
     snapshot.audited_regions = audited;
     snapshot.enabled_regions = enabled_regions.into();
@@ -161,6 +172,22 @@ fn errors_in(snapshot: &Snapshot) -> Vec<CallError> {
         push(&mut errors, &n.prefix_lists);
         for list in n.prefix_lists.value().into_iter().flatten() {
             push(&mut errors, &list.entries);
+        }
+        let m = &region.monitoring;
+        push(&mut errors, &m.trails);
+        for trail in m.trails.value().into_iter().flatten() {
+            push(&mut errors, &trail.status);
+            push(&mut errors, &trail.event_selectors);
+        }
+        push(&mut errors, &m.metric_filters);
+        push(&mut errors, &m.alarms);
+        push(&mut errors, &m.topics);
+        for topic in m.topics.value().into_iter().flatten() {
+            push(&mut errors, &topic.subscriptions);
+        }
+        push(&mut errors, &m.event_rules);
+        for rule in m.event_rules.value().into_iter().flatten() {
+            push(&mut errors, &rule.targets);
         }
     }
 

@@ -11,6 +11,7 @@ mod credential_report;
 pub mod ec2;
 mod iam;
 mod io;
+pub mod monitoring;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -66,6 +67,10 @@ pub struct Region {
     /// VPCs, subnets, security groups, network ACLs... (`ec2:Describe*`).
     #[serde(default)]
     pub network: ec2::Network,
+    /// CloudTrail trails, metric filters, alarms, SNS topics and
+    /// EventBridge rules: the chain ALM-1..ALM-11 follow.
+    #[serde(default)]
+    pub monitoring: monitoring::Monitoring,
 }
 
 /// The account and the identity that collected it.
