@@ -617,7 +617,10 @@ fn estate(groups: usize) -> Estate {
     snapshot.audited_regions = vec![REGION.to_owned()];
     snapshot
         .regions
-        .insert(REGION.to_owned(), Region { network });
+        .insert(REGION.to_owned(), Region {
+            network,
+            ..Default::default()
+        });
 
     let mut config = Config::default();
     config.network.flows = flows;

@@ -11,6 +11,7 @@ use std::path::Path;
 pub struct Config {
     pub iam: IamConfig,
     pub network: crate::network::config::NetworkConfig,
+    pub services: crate::services::config::ServicesConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -457,6 +458,17 @@ cidr = "::/0"
 # subnets = "tag:Tier=db"
 # reason = "only the app tier reaches the databases"
 # allow = [{ from = "cidr:10.0.10.0/24", protocol = "tcp", ports = 5432 }]
+
+# SVC-1..SVC-7: security services.
+[services]
+# SVC-6: Security Hub standards that must be enabled, each as a part of the
+# standard's ARN: CIS AWS Foundations 1.2, PCI DSS, AWS Foundational
+# Security Best Practices.
+security_hub_standards = [
+  "cis-aws-foundations-benchmark/v/1.2.0",
+  "pci-dss/v/",
+  "aws-foundational-security-best-practices/v/",
+]
 "#;
 
 #[cfg(test)]

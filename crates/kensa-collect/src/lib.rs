@@ -12,6 +12,8 @@ mod iam;
 mod network;
 mod progress;
 mod regions;
+mod services;
+mod trail_buckets;
 
 use chrono::Utc;
 use futures::future::join_all;
@@ -79,8 +81,14 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
         );
         let networks = join_all(audited.iter().map(|region| {
             let ec2 = network::client(sdk, region);
+            let service_clients = services::RegionClients::new(sdk, region);
             let caller = &caller;
-            async move { network::collect(caller, &ec2, region).await }
+            async move {
+                join!(
+                    network::collect(caller, &ec2, region),
+                    services::collect(caller, &service_clients, region),
+                )
+            }
         }))
         .await;
         (enabled_regions, audited, networks)
@@ -91,10 +99,14 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
         iam::collect(&caller, &clients),
     );
     snapshot.account = account.into();
-    for (region, network) in audited.iter().zip(networks) {
-        snapshot
-            .regions
-            .insert(region.clone(), kensa_snapshot::Region { network });
+    for (region, (network, services)) in audited.iter().zip(networks) {
+        snapshot.regions.insert(
+            region.clone(),
+            kensa_snapshot::Region {
+                network,
+                services,
+            },
+        );
     }
     snapshot.audited_regions = audited;
     snapshot.enabled_regions = enabled_regions.into();
@@ -104,6 +116,32 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
     caller.progress().finish();
     tracing::info!(errors = snapshot.errors.len(), "collection finished");
     snapshot
+}
+
+fn services_errors(errors: &mut Vec<CallError>, services: &kensa_snapshot::services::Services) {
+    fn push<T>(errors: &mut Vec<CallError>, collected: &Collected<T>) {
+        if let Some(error) = collected.error() {
+            errors.push(error.clone());
+        }
+    }
+    let config = &services.config;
+    push(errors, &config.recorders);
+    push(errors, &config.recorder_statuses);
+    push(errors, &config.delivery_channels);
+    push(errors, &config.delivery_channel_statuses);
+    push(errors, &services.guardduty.detectors);
+    for detector in services.guardduty.detectors.value().into_iter().flatten() {
+        push(errors, &detector.details);
+    }
+    push(errors, &services.ecr.repositories);
+    push(errors, &services.ecr.registry_scanning);
+    let hub = &services.security_hub;
+    push(errors, &hub.hub);
+    push(errors, &hub.standards);
+    for standard in hub.standards.value().into_iter().flatten() {
+        push(errors, &standard.controls);
+    }
+    push(errors, &hub.failed_controls_by_severity);
 }
 
 /// Every error recorded anywhere in the snapshot, once each, in a stable
@@ -157,6 +195,15 @@ fn errors_in(snapshot: &Snapshot) -> Vec<CallError> {
         for list in n.prefix_lists.value().into_iter().flatten() {
             push(&mut errors, &list.entries);
         }
+        services_errors(&mut errors, &region.services);
+    }
+    let trail_buckets = &snapshot.trail_buckets;
+    push(&mut errors, &trail_buckets.account_public_access_block);
+    for bucket in trail_buckets.buckets.values() {
+        push(&mut errors, &bucket.logging_target);
+        push(&mut errors, &bucket.policy_is_public);
+        push(&mut errors, &bucket.public_acl_grants);
+        push(&mut errors, &bucket.public_access_block);
     }
 
     errors.sort_by(|a, b| {

@@ -11,6 +11,7 @@ mod credential_report;
 pub mod ec2;
 mod iam;
 mod io;
+pub mod services;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -54,6 +55,9 @@ pub struct Snapshot {
     /// but not here was not collected (an older snapshot).
     #[serde(default)]
     pub regions: BTreeMap<String, Region>,
+    /// S3 settings of the buckets CloudTrail delivers to (SVC-7).
+    #[serde(default)]
+    pub trail_buckets: services::TrailBuckets,
     /// Every call that failed during collection, in the order they failed.
     /// The same errors also sit in the [`Collected`] value they left empty.
     #[serde(default)]
@@ -66,6 +70,9 @@ pub struct Region {
     /// VPCs, subnets, security groups, network ACLs... (`ec2:Describe*`).
     #[serde(default)]
     pub network: ec2::Network,
+    /// Config, GuardDuty, ECR scanning, Security Hub.
+    #[serde(default)]
+    pub services: services::Services,
 }
 
 /// The account and the identity that collected it.
@@ -90,6 +97,7 @@ impl Snapshot {
             audited_regions: Vec::new(),
             iam: Iam::default(),
             regions: BTreeMap::new(),
+            trail_buckets: services::TrailBuckets::default(),
             errors: Vec::new(),
         }
     }
