@@ -615,12 +615,13 @@ fn estate(groups: usize) -> Estate {
     });
     snapshot.enabled_regions = Collected::Value(vec![REGION.to_owned()]);
     snapshot.audited_regions = vec![REGION.to_owned()];
-    snapshot
-        .regions
-        .insert(REGION.to_owned(), Region {
+    snapshot.regions.insert(
+        REGION.to_owned(),
+        Region {
             network,
             ..Default::default()
-        });
+        },
+    );
 
     let mut config = Config::default();
     config.network.flows = flows;

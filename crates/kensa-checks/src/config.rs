@@ -12,6 +12,7 @@ pub struct Config {
     pub iam: IamConfig,
     pub network: crate::network::config::NetworkConfig,
     pub services: crate::services::config::ServicesConfig,
+    pub alarms: crate::alarms::config::AlarmsConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -458,6 +459,14 @@ cidr = "::/0"
 # subnets = "tag:Tier=db"
 # reason = "only the app tier reaches the databases"
 # allow = [{ from = "cidr:10.0.10.0/24", protocol = "tcp", ports = 5432 }]
+
+# ALM-1..ALM-11: how soon an alarm on a suspicious operation must fire.
+[alarms]
+# Every alarm must go off when this many of its events happen in one period.
+events_to_alarm = 1
+# ALM-6: failed console sign-ins in one period that must raise the alarm
+# (AWS's CloudTrail alarm template uses 3).
+failed_sign_ins_to_alarm = 3
 
 # SVC-1..SVC-7: security services.
 [services]

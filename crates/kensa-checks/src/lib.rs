@@ -2,6 +2,7 @@
 //! and a [`Config`] to [`Finding`]s. No check touches the network; every
 //! check names the design sheet's requirement IDs it serves.
 
+pub mod alarms;
 pub mod check;
 pub mod config;
 pub mod docs;

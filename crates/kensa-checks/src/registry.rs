@@ -1,7 +1,7 @@
 //! Every check kensa has, in the sheet's order.
 
 use crate::Check;
-use crate::{iam, network, services};
+use crate::{alarms, iam, network, services};
 
 /// The registry. Adding a check: write its file, list it here, run
 /// `UPDATE_DOCS=1 cargo test -p kensa-checks docs` to generate its page.
@@ -36,10 +36,28 @@ pub static CHECKS: &[&Check] = &[
     &iam::root_holder_separation::CHECK,
     &iam::access_key_rotation::CHECK,
     &iam::access_key_unused::CHECK,
+    &alarms::security_group_changes::CHECK,
+    &alarms::ec2_instance_changes::CHECK,
+    &alarms::large_instance_launch::CHECK,
+    &alarms::iam_policy_changes::CHECK,
+    &alarms::unauthorized_api_calls::CHECK,
+    &alarms::console_sign_in_failures::CHECK,
+    &alarms::vpc_changes::CHECK,
+    &alarms::gateway_changes::CHECK,
+    &alarms::network_acl_changes::CHECK,
+    &alarms::cloudtrail_changes::CHECK,
+    &alarms::s3_bucket_policy_changes::CHECK,
+    &alarms::console_sign_in_without_mfa::CHECK,
+    &alarms::root_use::CHECK,
+    &alarms::kms_key_disable::CHECK,
+    &alarms::config_changes::CHECK,
+    &alarms::route_table_changes::CHECK,
     &services::config_recorder::CHECK,
     &services::ecr_scan::CHECK,
     &services::guardduty_enabled::CHECK,
+    &services::guardduty_notified::CHECK,
     &services::security_hub::CHECK,
+    &services::cloudtrail_trail::CHECK,
 ];
 
 pub fn find(id: &str) -> Option<&'static Check> {

@@ -9,6 +9,7 @@
 mod call;
 mod clients;
 mod iam;
+mod monitoring;
 mod network;
 mod progress;
 mod regions;
@@ -83,9 +84,11 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
             let ec2 = network::client(sdk, region);
             let service_clients = services::RegionClients::new(sdk, region);
             let caller = &caller;
+            let monitoring_clients = monitoring::Clients::new(sdk, region);
             async move {
                 join!(
                     network::collect(caller, &ec2, region),
+                    monitoring::collect(caller, &monitoring_clients, region),
                     services::collect(caller, &service_clients, region),
                 )
             }
@@ -99,15 +102,36 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
         iam::collect(&caller, &clients),
     );
     snapshot.account = account.into();
-    for (region, (network, services)) in audited.iter().zip(networks) {
+    for (region, (network, monitoring, services)) in audited.iter().zip(networks) {
         snapshot.regions.insert(
             region.clone(),
             kensa_snapshot::Region {
                 network,
+                monitoring,
                 services,
             },
         );
     }
+    // SVC-7 reads the S3 settings of the buckets the trails deliver to,
+    // which are known only once the trails are.
+    let trail_bucket_names: Vec<String> = snapshot
+        .regions
+        .values()
+        .filter_map(|r| r.monitoring.trails.value())
+        .flatten()
+        .filter_map(|t| t.s3_bucket_name.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let account_id = snapshot.account_id().map(str::to_owned);
+    snapshot.trail_buckets = trail_buckets::collect(
+        &caller,
+        sdk,
+        &clients.home_region,
+        account_id.as_deref(),
+        &trail_bucket_names,
+    )
+    .await;
     snapshot.audited_regions = audited;
     snapshot.enabled_regions = enabled_regions.into();
     snapshot.iam = iam;
@@ -194,6 +218,22 @@ fn errors_in(snapshot: &Snapshot) -> Vec<CallError> {
         push(&mut errors, &n.prefix_lists);
         for list in n.prefix_lists.value().into_iter().flatten() {
             push(&mut errors, &list.entries);
+        }
+        let m = &region.monitoring;
+        push(&mut errors, &m.trails);
+        for trail in m.trails.value().into_iter().flatten() {
+            push(&mut errors, &trail.status);
+            push(&mut errors, &trail.event_selectors);
+        }
+        push(&mut errors, &m.metric_filters);
+        push(&mut errors, &m.alarms);
+        push(&mut errors, &m.topics);
+        for topic in m.topics.value().into_iter().flatten() {
+            push(&mut errors, &topic.subscriptions);
+        }
+        push(&mut errors, &m.event_rules);
+        for rule in m.event_rules.value().into_iter().flatten() {
+            push(&mut errors, &rule.targets);
         }
         services_errors(&mut errors, &region.services);
     }

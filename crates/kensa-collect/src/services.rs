@@ -107,7 +107,10 @@ async fn config_service(
     let statuses = async {
         let call = Call::regional("config", "DescribeConfigurationRecorderStatus", region);
         let out = caller
-            .call(&call, client.describe_configuration_recorder_status().send())
+            .call(
+                &call,
+                client.describe_configuration_recorder_status().send(),
+            )
             .await?;
         Ok::<_, CallError>(
             out.configuration_recorders_status
@@ -172,17 +175,16 @@ async fn config_service(
     }
 }
 
-async fn guardduty(
-    caller: &Caller,
-    client: &aws_sdk_guardduty::Client,
-    region: &str,
-) -> GuardDuty {
+async fn guardduty(caller: &Caller, client: &aws_sdk_guardduty::Client, region: &str) -> GuardDuty {
     let call = Call::regional("guardduty", "ListDetectors", region);
     let ids = caller
         .all_pages(&call, client.list_detectors().into_paginator().send())
         .await
         .map(|pages| {
-            let mut ids: Vec<String> = pages.into_iter().flat_map(|p| p.detector_ids.unwrap_or_default()).collect();
+            let mut ids: Vec<String> = pages
+                .into_iter()
+                .flat_map(|p| p.detector_ids.unwrap_or_default())
+                .collect();
             ids.sort();
             ids
         });
@@ -225,7 +227,10 @@ async fn ecr(caller: &Caller, client: &aws_sdk_ecr::Client, region: &str) -> Ecr
     let repositories = async {
         let call = Call::regional("ecr", "DescribeRepositories", region);
         let pages = caller
-            .all_pages(&call, client.describe_repositories().into_paginator().send())
+            .all_pages(
+                &call,
+                client.describe_repositories().into_paginator().send(),
+            )
             .await?;
         let mut out: Vec<Repository> = pages
             .into_iter()
@@ -291,7 +296,10 @@ async fn security_hub(
     let standards = async {
         let call = Call::regional("securityhub", "GetEnabledStandards", region);
         let pages = caller
-            .all_pages(&call, client.get_enabled_standards().into_paginator().send())
+            .all_pages(
+                &call,
+                client.get_enabled_standards().into_paginator().send(),
+            )
             .await?;
         let subscriptions: Vec<_> = pages
             .into_iter()
@@ -368,7 +376,10 @@ async fn security_hub(
             )
             .await?;
         let mut by_severity = BTreeMap::new();
-        for finding in pages.into_iter().flat_map(|p| p.findings.unwrap_or_default()) {
+        for finding in pages
+            .into_iter()
+            .flat_map(|p| p.findings.unwrap_or_default())
+        {
             let label = finding
                 .severity
                 .and_then(|s| s.label)

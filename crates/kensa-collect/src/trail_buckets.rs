@@ -57,18 +57,21 @@ pub(crate) async fn collect(
         match caller
             .call(
                 &call,
-                client.get_public_access_block().account_id(account_id).send(),
+                client
+                    .get_public_access_block()
+                    .account_id(account_id)
+                    .send(),
             )
             .await
         {
-            Ok(out) => Ok(out.public_access_block_configuration.map(|c| {
-                PublicAccessBlock {
+            Ok(out) => Ok(out
+                .public_access_block_configuration
+                .map(|c| PublicAccessBlock {
                     block_public_acls: c.block_public_acls.unwrap_or(false),
                     ignore_public_acls: c.ignore_public_acls.unwrap_or(false),
                     block_public_policy: c.block_public_policy.unwrap_or(false),
                     restrict_public_buckets: c.restrict_public_buckets.unwrap_or(false),
-                }
-            })),
+                })),
             Err(e) if e.code == NO_PUBLIC_ACCESS_BLOCK => Ok(None),
             Err(e) => Err(e),
         }
@@ -76,7 +79,12 @@ pub(crate) async fn collect(
     let home = s3_client(sdk, home_region);
     let buckets = join_all(bucket_names.iter().map(|name| {
         let home = &home;
-        async move { (name.clone(), bucket(caller, sdk, home, home_region, name).await) }
+        async move {
+            (
+                name.clone(),
+                bucket(caller, sdk, home, home_region, name).await,
+            )
+        }
     }));
     let (account_block, buckets) = join!(account_block, buckets);
     TrailBuckets {
@@ -129,10 +137,7 @@ async fn bucket(
             .call(&call, s3.get_bucket_policy_status().bucket(name).send())
             .await
         {
-            Ok(out) => Ok(out
-                .policy_status
-                .and_then(|s| s.is_public)
-                .unwrap_or(false)),
+            Ok(out) => Ok(out.policy_status.and_then(|s| s.is_public).unwrap_or(false)),
             Err(e) if e.code == NO_SUCH_BUCKET_POLICY => Ok(false),
             Err(e) => Err(e),
         }

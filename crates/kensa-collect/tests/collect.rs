@@ -2,7 +2,7 @@
 
 mod fake_aws;
 
-use fake_aws::{ACCOUNT, FakeAws, error_xml, iam_ok};
+use fake_aws::{ACCOUNT, FakeAws, error_xml, iam_ok, sns_ok};
 use kensa_collect::{CollectOptions, collect_with_config};
 use kensa_snapshot::{Collected, Snapshot};
 
@@ -536,5 +536,120 @@ async fn security_groups_over_two_pages_with_rules_and_prefix_lists() {
         fake.requests_with(&[("Action", "DescribeSecurityGroups"), ("NextToken", "page2")]),
         2,
         "the second page, once per audited region"
+    );
+}
+
+/// The monitoring chain: a multi-region trail seen from both regions with
+/// its status and selectors, an SNS topic whose only subscriber has not
+/// confirmed, an EventBridge rule with its SNS target, and metric filters
+/// that could not be read.
+#[tokio::test]
+async fn monitoring_chain_with_a_pending_subscriber_and_unreadable_filters() {
+    let fake = FakeAws::with_defaults();
+    let trail_arn = format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/management");
+    let topic = format!("arn:aws:sns:us-east-1:{ACCOUNT}:security-alerts");
+    fake.json(
+        "DescribeTrails",
+        &format!(
+            r#"{{"trailList":[{{"Name":"management","TrailARN":"{trail_arn}","HomeRegion":"us-east-1",
+                "IsMultiRegionTrail":true,"IncludeGlobalServiceEvents":true,"LogFileValidationEnabled":true,
+                "S3BucketName":"trail-bucket",
+                "CloudWatchLogsLogGroupArn":"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:CloudTrail/Default:*"}}]}}"#
+        ),
+    );
+    fake.json(
+        "GetTrailStatus",
+        r#"{"IsLogging":true,"LatestDeliveryTime":1767225600,"LatestCloudWatchLogsDeliveryError":"AccessDenied"}"#,
+    );
+    fake.json(
+        "GetEventSelectors",
+        &format!(
+            r#"{{"TrailARN":"{trail_arn}","AdvancedEventSelectors":[{{"Name":"management",
+                "FieldSelectors":[{{"Field":"eventCategory","Equals":["Management"]}},
+                {{"Field":"eventSource","NotEquals":["kms.amazonaws.com"]}}]}}]}}"#
+        ),
+    );
+    fake.replace(
+        &[("Action", "DescribeMetricFilters")],
+        400,
+        r#"{"__type":"AccessDeniedException","message":"not authorized to perform logs:DescribeMetricFilters"}"#,
+    );
+    fake.replace(
+        &[("Action", "ListTopics")],
+        200,
+        &sns_ok(
+            "ListTopics",
+            &format!("<Topics><member><TopicArn>{topic}</TopicArn></member></Topics>"),
+        ),
+    );
+    fake.route(
+        &[("Action", "ListSubscriptionsByTopic"), ("TopicArn", &topic)],
+        200,
+        &sns_ok(
+            "ListSubscriptionsByTopic",
+            &format!(
+                "<Subscriptions><member><TopicArn>{topic}</TopicArn><Protocol>email</Protocol>\
+                 <SubscriptionArn>PendingConfirmation</SubscriptionArn><Owner>{ACCOUNT}</Owner>\
+                 <Endpoint>security@example.com</Endpoint></member></Subscriptions>"
+            ),
+        ),
+    );
+    fake.json(
+        "ListRules",
+        &format!(
+            r#"{{"Rules":[{{"Name":"trail-changes","Arn":"arn:aws:events:us-east-1:{ACCOUNT}:rule/trail-changes",
+                "EventPattern":"{{\"source\":[\"aws.cloudtrail\"]}}","State":"ENABLED"}}]}}"#
+        ),
+    );
+    fake.route(
+        &[("Action", "ListTargetsByRule"), ("Rule", "trail-changes")],
+        200,
+        &format!(r#"{{"Targets":[{{"Id":"alerts","Arn":"{topic}"}}]}}"#),
+    );
+
+    let snapshot = collect(&fake, 1).await;
+
+    for region in ["us-east-1", "eu-west-1"] {
+        let m = &snapshot.regions[region].monitoring;
+        let trails = m.trails.value().expect("trails collected");
+        assert_eq!(trails.len(), 1, "{region}: the multi-region trail shows everywhere");
+        let trail = &trails[0];
+        assert_eq!(trail.home_region, "us-east-1");
+        assert!(trail.is_multi_region_trail && trail.include_global_service_events);
+        assert_eq!(trail.log_group_name(), Some("CloudTrail/Default"));
+        let status = trail.status.value().expect("status collected");
+        assert!(status.is_logging);
+        assert_eq!(
+            status.latest_cloud_watch_logs_delivery_error.as_deref(),
+            Some("AccessDenied")
+        );
+        let selectors = trail.event_selectors.value().expect("selectors collected");
+        assert!(selectors.basic.is_empty());
+        assert_eq!(selectors.advanced[0].field_selectors[1].not_equals, vec!["kms.amazonaws.com"]);
+
+        let error = m.metric_filters.error().expect("the failure is recorded");
+        assert_eq!(error.call(), "logs:DescribeMetricFilters");
+        assert_eq!(error.code, "AccessDeniedException");
+        assert_eq!(error.region.as_deref(), Some(region));
+        assert_eq!(m.alarms, Collected::Value(vec![]));
+
+        let topics = m.topics.value().expect("topics collected");
+        let subscriptions = topics[0].subscriptions.value().expect("subscriptions");
+        assert_eq!(subscriptions[0].endpoint.as_deref(), Some("security@example.com"));
+        assert!(!subscriptions[0].is_confirmed());
+
+        let rules = m.event_rules.value().expect("rules collected");
+        assert!(rules[0].is_enabled());
+        assert_eq!(rules[0].event_pattern.as_deref(), Some(r#"{"source":["aws.cloudtrail"]}"#));
+        let targets = rules[0].targets.value().expect("targets collected");
+        assert_eq!(targets[0].arn, topic);
+    }
+    let failed: Vec<String> = snapshot.errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        failed,
+        vec![
+            "logs:DescribeMetricFilters in eu-west-1 failed: AccessDeniedException: not authorized to perform logs:DescribeMetricFilters",
+            "logs:DescribeMetricFilters in us-east-1 failed: AccessDeniedException: not authorized to perform logs:DescribeMetricFilters",
+        ]
     );
 }

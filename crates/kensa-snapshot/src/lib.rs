@@ -11,6 +11,7 @@ mod credential_report;
 pub mod ec2;
 mod iam;
 mod io;
+pub mod monitoring;
 pub mod services;
 
 use chrono::{DateTime, Utc};
@@ -73,6 +74,10 @@ pub struct Region {
     /// Config, GuardDuty, ECR scanning, Security Hub.
     #[serde(default)]
     pub services: services::Services,
+    /// CloudTrail trails, metric filters, alarms, SNS topics and
+    /// EventBridge rules: the chain ALM-1..ALM-11 follow.
+    #[serde(default)]
+    pub monitoring: monitoring::Monitoring,
 }
 
 /// The account and the identity that collected it.

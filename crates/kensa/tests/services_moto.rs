@@ -4,7 +4,9 @@
 //!
 //! moto serves Config, GuardDuty, ECR and Security Hub's DescribeHub, but
 //! not Security Hub's GetEnabledStandards: that check must say ERROR and
-//! name the call.
+//! name the call. The seeded region also has a GuardDuty → EventBridge →
+//! SNS notification (moto confirms email subscriptions at once) and a
+//! multi-region trail without log file validation.
 
 mod support;
 
@@ -95,6 +97,69 @@ async fn seed(moto: &MotoServer) {
         .await
         .expect("enable Security Hub");
 
+    // SVC-5: GuardDuty findings to a topic with a (moto: confirmed) subscriber.
+    let sns = aws_sdk_sns::Client::new(&sdk);
+    let topic = sns
+        .create_topic()
+        .name("security-alerts")
+        .send()
+        .await
+        .expect("create a topic")
+        .topic_arn
+        .expect("a topic ARN");
+    sns.subscribe()
+        .topic_arn(&topic)
+        .protocol("email")
+        .endpoint("secops@example.com")
+        .send()
+        .await
+        .expect("subscribe to the topic");
+    let events = aws_sdk_eventbridge::Client::new(&sdk);
+    events
+        .put_rule()
+        .name("guardduty-findings")
+        .event_pattern(r#"{"source":["aws.guardduty"],"detail-type":["GuardDuty Finding"]}"#)
+        .send()
+        .await
+        .expect("put an EventBridge rule");
+    events
+        .put_targets()
+        .rule("guardduty-findings")
+        .targets(
+            aws_sdk_eventbridge::types::Target::builder()
+                .id("topic")
+                .arn(&topic)
+                .build()
+                .expect("a target"),
+        )
+        .send()
+        .await
+        .expect("put the rule's target");
+
+    // SVC-7: a multi-region trail, logging, but without log file validation.
+    aws_sdk_s3::Client::new(&sdk)
+        .create_bucket()
+        .bucket("trail-bucket")
+        .send()
+        .await
+        .expect("create the trail's bucket");
+    let cloudtrail = aws_sdk_cloudtrail::Client::new(&sdk);
+    cloudtrail
+        .create_trail()
+        .name("management")
+        .s3_bucket_name("trail-bucket")
+        .is_multi_region_trail(true)
+        .enable_log_file_validation(false)
+        .send()
+        .await
+        .expect("create a trail");
+    cloudtrail
+        .start_logging()
+        .name("management")
+        .send()
+        .await
+        .expect("start logging");
+
     let ecr = aws_sdk_ecr::Client::new(&sdk);
     for (name, scan_on_push) in [("scanned", true), ("unscanned", false)] {
         ecr.create_repository()
@@ -120,6 +185,7 @@ fn audit(moto: &MotoServer, dir: &std::path::Path) -> Report {
         .args(["--region", SEEDED, "--region", BARE])
         .args(["--requirement", "SVC-1", "--requirement", "SVC-3"])
         .args(["--requirement", "SVC-5", "--requirement", "SVC-6"])
+        .args(["--requirement", "SVC-7"])
         .args(["--format", "json", "--output"])
         .arg(&output);
     let outcome = run(&mut command);
@@ -194,6 +260,19 @@ async fn services_in_one_region_only_fail_in_the_other() {
         "PASS"
     );
     expect("svc-guardduty-enabled", BARE, BARE, "FAIL");
+    expect("svc-guardduty-findings-notified", SEEDED, SEEDED, "PASS");
+    expect("svc-guardduty-findings-notified", BARE, BARE, "FAIL");
+    // SVC-7: the one trail lacks log file validation.
+    let trail = findings(json)
+        .iter()
+        .find(|f| str_of(f, "/check_id") == "svc-cloudtrail-trail")
+        .unwrap_or_else(|| panic!("no SVC-7 finding\n{}", listing(findings(json))));
+    assert_eq!(str_of(trail, "/status"), "FAIL", "{trail}");
+    assert_eq!(str_of(trail, "/resource/id"), "management");
+    assert!(
+        str_of(trail, "/message/en").contains("log file validation is off"),
+        "{trail}"
+    );
     // SVC-6: the hub is off in the bare region; where it is on, moto cannot
     // list the enabled standards, which must be an ERROR naming the call.
     assert_eq!(

@@ -576,10 +576,13 @@ pub(crate) mod fixtures {
     pub fn snapshot(network: Network) -> Snapshot {
         let mut s = crate::iam::fixtures::snapshot();
         s.audited_regions = vec![REGION.to_owned()];
-        s.regions.insert(REGION.to_owned(), Region {
-            network,
-            ..Default::default()
-        });
+        s.regions.insert(
+            REGION.to_owned(),
+            Region {
+                network,
+                ..Default::default()
+            },
+        );
         s
     }
 

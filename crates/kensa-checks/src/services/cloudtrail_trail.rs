@@ -10,7 +10,9 @@ use kensa_snapshot::{Collected, Missing};
 use serde_json::json;
 
 use super::join_gaps;
-use crate::{Check, CheckMeta, Context, Finding, Resource, Severity, StaticText, Status, Text, text};
+use crate::{
+    Check, CheckMeta, Context, Finding, Resource, Severity, StaticText, Status, Text, text,
+};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -73,8 +75,8 @@ pub fn records_all_management_events(selectors: &EventSelectors) -> bool {
     }
     for s in &selectors.advanced {
         let field = |name: &str| s.field_selectors.iter().find(|f| f.field == name);
-        let management = field("eventCategory")
-            .is_some_and(|f| f.equals.iter().any(|v| v == "Management"));
+        let management =
+            field("eventCategory").is_some_and(|f| f.equals.iter().any(|v| v == "Management"));
         // Any condition other than the category and readOnly narrows the
         // sources (eventSource NotEquals kms...), which the sheet does not allow.
         let narrowed = s
@@ -114,7 +116,10 @@ fn judge(ctx: &Context<'_>, trail: &Trail) -> Judged {
     let mut gaps = Vec::new();
     let mut unread = Vec::new();
     if !trail.is_multi_region_trail {
-        gaps.push(text!("it is not multi-region", "マルチリージョンではありません"));
+        gaps.push(text!(
+            "it is not multi-region",
+            "マルチリージョンではありません"
+        ));
     }
     note_unread(&mut unread, &trail.status, "cloudtrail:GetTrailStatus");
     if let Some(status) = trail.status.value() {
@@ -165,10 +170,7 @@ fn judge(ctx: &Context<'_>, trail: &Trail) -> Judged {
         }
     }
     match trail.s3_bucket_name.as_deref() {
-        None => gaps.push(text!(
-            "it does not deliver to S3",
-            "S3 に配信していません"
-        )),
+        None => gaps.push(text!("it does not deliver to S3", "S3 に配信していません")),
         Some(name) => bucket_gaps(ctx, name, &mut gaps, &mut unread),
     }
     Judged { gaps, unread }
@@ -202,9 +204,8 @@ fn bucket_gaps(ctx: &Context<'_>, name: &str, gaps: &mut Vec<Text>, unread: &mut
             "バケット {name} は ACL で公開アクセスを許可しています ({list})"
         ));
     }
-    let all_on = |b: &Collected<Option<PublicAccessBlock>>| {
-        b.value().map(|b| b.is_some_and(|b| b.all_on()))
-    };
+    let all_on =
+        |b: &Collected<Option<PublicAccessBlock>>| b.value().map(|b| b.is_some_and(|b| b.all_on()));
     match (
         all_on(&bucket.public_access_block),
         all_on(&buckets.account_public_access_block),
@@ -316,7 +317,10 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         return vec![meta.finding(
             Status::Fail,
             account,
-            text!("The account has no CloudTrail trail", "アカウントに CloudTrail の証跡がありません"),
+            text!(
+                "The account has no CloudTrail trail",
+                "アカウントに CloudTrail の証跡がありません"
+            ),
             evidence,
         )];
     }
@@ -330,8 +334,16 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         })
         .collect();
     let list = Text {
-        en: per_trail.iter().map(|t| t.en.as_str()).collect::<Vec<_>>().join(" | "),
-        ja: per_trail.iter().map(|t| t.ja.as_str()).collect::<Vec<_>>().join(" | "),
+        en: per_trail
+            .iter()
+            .map(|t| t.en.as_str())
+            .collect::<Vec<_>>()
+            .join(" | "),
+        ja: per_trail
+            .iter()
+            .map(|t| t.ja.as_str())
+            .collect::<Vec<_>>()
+            .join(" | "),
     };
     let (en, ja) = (&list.en, &list.ja);
     let resource = match judged.as_slice() {
@@ -423,7 +435,11 @@ mod tests {
     fn verdict(s: &Snapshot) -> (Status, String, String) {
         let f = run_check(&CHECK, s);
         assert_eq!(f.len(), 1, "{f:?}");
-        (f[0].status, f[0].message.en.clone(), f[0].message.ja.clone())
+        (
+            f[0].status,
+            f[0].message.en.clone(),
+            f[0].message.ja.clone(),
+        )
     }
 
     #[test]
@@ -474,7 +490,9 @@ mod tests {
              (http://acs.amazonaws.com/groups/global/AllUsers READ); bucket org-cloudtrail-logs \
              is not covered by a full public access block (bucket or account)"
         );
-        assert!(ja.starts_with("SVC-7 を満たす証跡がありません: 証跡 org-trail: マルチリージョンではありません、"));
+        assert!(ja.starts_with(
+            "SVC-7 を満たす証跡がありません: 証跡 org-trail: マルチリージョンではありません、"
+        ));
     }
 
     #[test]
@@ -494,7 +512,10 @@ mod tests {
     #[test]
     fn no_trail_fails_and_an_account_block_covers_the_bucket() {
         let (status, en, _) = verdict(&account(vec![], good_bucket()));
-        assert_eq!((status, en.as_str()), (Status::Fail, "The account has no CloudTrail trail"));
+        assert_eq!(
+            (status, en.as_str()),
+            (Status::Fail, "The account has no CloudTrail trail")
+        );
 
         let mut bucket = good_bucket();
         bucket.public_access_block = Collected::Value(None);
@@ -520,7 +541,10 @@ mod tests {
              GetTrailStatus is not implemented)"
         );
         trail.log_file_validation_enabled = false;
-        assert_eq!(verdict(&account(vec![trail], good_bucket())).0, Status::Fail);
+        assert_eq!(
+            verdict(&account(vec![trail], good_bucket())).0,
+            Status::Fail
+        );
 
         let mut bucket = good_bucket();
         bucket.public_access_block =

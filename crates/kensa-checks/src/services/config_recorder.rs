@@ -308,12 +308,18 @@ mod tests {
                 ),
             ]
         );
-        assert_eq!(f[1].message.ja, "us-east-1 に AWS Config のレコーダーがありません");
+        assert_eq!(
+            f[1].message.ja,
+            "us-east-1 に AWS Config のレコーダーがありません"
+        );
     }
 
     #[test]
     fn a_stopped_partial_recorder_without_channel_fails_with_every_gap() {
-        let s = snapshot(vec![(REGION, config(vec![recorder(false, false)], false, false))]);
+        let s = snapshot(vec![(
+            REGION,
+            config(vec![recorder(false, false)], false, false),
+        )]);
         let f = run_check(&CHECK, &s);
         assert_eq!(
             verdicts(&f),
@@ -386,10 +392,11 @@ mod tests {
             "{}",
             f[0].message.en
         );
-        assert!(f[1]
-            .message
-            .en
-            .contains("config:DescribeConfigurationRecorders failed"));
+        assert!(
+            f[1].message
+                .en
+                .contains("config:DescribeConfigurationRecorders failed")
+        );
     }
 
     #[test]

@@ -257,7 +257,9 @@ mod tests {
             Collected::Value(registry("ENHANCED", &[("CONTINUOUS_SCAN", &["payments"])])),
         ));
         assert_eq!(
-            got.iter().map(|(s, en, _)| (*s, en.as_str())).collect::<Vec<_>>(),
+            got.iter()
+                .map(|(s, en, _)| (*s, en.as_str()))
+                .collect::<Vec<_>>(),
             vec![
                 (
                     Status::Pass,

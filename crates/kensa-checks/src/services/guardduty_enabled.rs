@@ -40,7 +40,12 @@ fn detector_resource(ctx: &Context<'_>, region: &str, detector: &Detector) -> Re
     Resource {
         kind: "AWS::GuardDuty::Detector".to_owned(),
         id: detector.id.clone(),
-        arn: regional_arn(ctx, region, "guardduty", &format!("detector/{}", detector.id)),
+        arn: regional_arn(
+            ctx,
+            region,
+            "guardduty",
+            &format!("detector/{}", detector.id),
+        ),
         name: Some(format!("{} ({region})", detector.id)),
         region: region.to_owned(),
     }
@@ -203,7 +208,9 @@ mod tests {
         );
         assert_eq!(
             f[0].resource.arn.as_deref(),
-            Some("arn:aws:guardduty:ap-northeast-1:123456789012:detector/12abc34d567e8fa901bc2d34e56789f0")
+            Some(
+                "arn:aws:guardduty:ap-northeast-1:123456789012:detector/12abc34d567e8fa901bc2d34e56789f0"
+            )
         );
     }
 }

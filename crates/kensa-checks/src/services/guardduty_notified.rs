@@ -308,7 +308,11 @@ mod tests {
     fn verdict(s: &kensa_snapshot::Snapshot) -> (Status, String, String) {
         let f = run_check(&CHECK, s);
         assert_eq!(f.len(), 1, "{f:?}");
-        (f[0].status, f[0].message.en.clone(), f[0].message.ja.clone())
+        (
+            f[0].status,
+            f[0].message.en.clone(),
+            f[0].message.ja.clone(),
+        )
     }
 
     #[test]
@@ -371,7 +375,12 @@ mod tests {
     fn other_target_kinds_are_manual_and_unread_parts_are_errors() {
         let lambda = "arn:aws:lambda:ap-northeast-1:123456789012:function:notify-slack";
         let s = region(
-            vec![rule("gd-lambda", r#"{"source":"aws.guardduty"}"#, "ENABLED", &[lambda])],
+            vec![rule(
+                "gd-lambda",
+                r#"{"source":"aws.guardduty"}"#,
+                "ENABLED",
+                &[lambda],
+            )],
             vec![],
         );
         let (status, en, _) = verdict(&s);
@@ -417,7 +426,9 @@ mod tests {
     fn patterns_match_guardduty_findings_only() {
         assert_eq!(matches_guardduty_findings(GUARDDUTY_PATTERN), Ok(true));
         assert_eq!(
-            matches_guardduty_findings(r#"{"source":["aws.guardduty"],"detail":{"severity":[{"numeric":[">=",7]}]}}"#),
+            matches_guardduty_findings(
+                r#"{"source":["aws.guardduty"],"detail":{"severity":[{"numeric":[">=",7]}]}}"#
+            ),
             Ok(true)
         );
         assert_eq!(

@@ -4,10 +4,12 @@
 //! region fails there. A service that exists but is off (a stopped
 //! recorder, a disabled detector) is a FAIL, never a PASS.
 
+pub mod cloudtrail_trail;
 pub mod config;
 pub mod config_recorder;
 pub mod ecr_scan;
 pub mod guardduty_enabled;
+pub mod guardduty_notified;
 pub mod security_hub;
 
 use kensa_snapshot::services::Services;

@@ -7,7 +7,9 @@ use kensa_snapshot::Missing;
 use serde_json::json;
 
 use super::{each_region, join_gaps, region_value, regional_arn};
-use crate::{Check, CheckMeta, Context, Finding, Resource, Severity, StaticText, Status, Text, text};
+use crate::{
+    Check, CheckMeta, Context, Finding, Resource, Severity, StaticText, Status, Text, text,
+};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -75,9 +77,14 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let meta = &CHECK.meta;
     let required = &ctx.config.services.security_hub_standards;
     each_region(ctx, |region, services| {
-        let hub = region_value(ctx, meta, region, services, "securityhub:DescribeHub", |s| {
-            &s.security_hub.hub
-        })?;
+        let hub = region_value(
+            ctx,
+            meta,
+            region,
+            services,
+            "securityhub:DescribeHub",
+            |s| &s.security_hub.hub,
+        )?;
         let resource = hub_resource(ctx, region);
         if hub.is_none() {
             return Ok(vec![meta.finding(
@@ -192,14 +199,11 @@ mod tests {
     use crate::iam::fixtures::run_check;
     use crate::services::fixtures::*;
     use kensa_snapshot::Collected;
-    use kensa_snapshot::services::{
-        EnabledStandard, Hub, SecurityHub, Services, StandardsControl,
-    };
+    use kensa_snapshot::services::{EnabledStandard, Hub, SecurityHub, Services, StandardsControl};
 
     const CIS: &str = "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0";
     const PCI: &str = "arn:aws:securityhub:ap-northeast-1::standards/pci-dss/v/3.2.1";
-    const FSBP: &str =
-        "arn:aws:securityhub:ap-northeast-1::standards/aws-foundational-security-best-practices/v/1.0.0";
+    const FSBP: &str = "arn:aws:securityhub:ap-northeast-1::standards/aws-foundational-security-best-practices/v/1.0.0";
 
     fn standard(arn: &str, controls: Vec<StandardsControl>) -> EnabledStandard {
         EnabledStandard {
@@ -237,7 +241,10 @@ mod tests {
 
     fn all_three() -> Vec<EnabledStandard> {
         vec![
-            standard(CIS, vec![control("CIS.1.1", "DISABLED", Some("root is sealed"))]),
+            standard(
+                CIS,
+                vec![control("CIS.1.1", "DISABLED", Some("root is sealed"))],
+            ),
             standard(PCI, vec![]),
             standard(FSBP, vec![control("IAM.1", "ENABLED", None)]),
         ]
@@ -307,14 +314,16 @@ mod tests {
 
         let mut controls_unread = hub(all_three());
         if let Collected::Value(standards) = &mut controls_unread.security_hub.standards {
-            standards[1].controls = Collected::Error(not_implemented(
-                "securityhub",
-                "DescribeStandardsControls",
-            ));
+            standards[1].controls =
+                Collected::Error(not_implemented("securityhub", "DescribeStandardsControls"));
         }
         let got = run(controls_unread);
         assert_eq!(got[0].0, Status::Error);
-        assert!(got[0].1.contains("securityhub:DescribeStandardsControls failed"));
+        assert!(
+            got[0]
+                .1
+                .contains("securityhub:DescribeStandardsControls failed")
+        );
 
         let mut findings_unread = hub(all_three());
         findings_unread.security_hub.failed_controls_by_severity =

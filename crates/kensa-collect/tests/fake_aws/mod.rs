@@ -2,6 +2,11 @@
 //! query-protocol request from canned XML, chosen by the request's form
 //! parameters (`Action`, and `Marker`, `UserName`... when a route names them).
 //!
+//! JSON-protocol calls (CloudTrail, CloudWatch Logs, EventBridge: an
+//! `X-Amz-Target` header) are routed the same way: their operation is the
+//! `Action` and the body's top-level string fields are the parameters.
+//! CloudWatch speaks RPC v2 CBOR and gets an empty answer.
+//!
 //! The collector issues calls concurrently, so routing by content rather
 //! than by order keeps the tests independent of scheduling.
 
@@ -24,8 +29,13 @@ pub const ACCOUNT: &str = "123456789012";
 #[derive(Debug, Clone)]
 struct Reply {
     status: u16,
-    body: String,
+    content_type: &'static str,
+    body: Vec<u8>,
 }
+
+const XML: &str = "text/xml";
+const JSON: &str = "application/x-amz-json-1.1";
+const CBOR: &str = "application/cbor";
 
 #[derive(Debug)]
 struct Route {
@@ -142,7 +152,21 @@ impl FakeAws {
                 ),
             );
         }
+        fake.json("DescribeTrails", r#"{"trailList":[]}"#);
+        fake.json("DescribeMetricFilters", r#"{"metricFilters":[]}"#);
+        fake.json("ListRules", r#"{"Rules":[]}"#);
+        fake.route(&[("Action", "DescribeAlarms")], 200, "");
+        fake.route(
+            &[("Action", "ListTopics")],
+            200,
+            &sns_ok("ListTopics", "<Topics/>"),
+        );
         fake
+    }
+
+    /// A JSON-protocol operation's answer.
+    pub fn json(&self, action: &str, body: &str) -> &Self {
+        self.replace(&[("Action", action)], 200, body)
     }
 
     /// Answers requests that have all of `params` with `body` (most
@@ -153,9 +177,11 @@ impl FakeAws {
             .iter()
             .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
             .collect();
+        let content_type = if body.starts_with('{') { JSON } else { XML };
         let reply = Reply {
             status,
-            body: body.to_owned(),
+            content_type,
+            body: body.as_bytes().to_vec(),
         };
         let mut routes = self.routes.lock().unwrap_or_else(PoisonError::into_inner);
         match routes.iter_mut().find(|route| route.params == params) {
@@ -230,7 +256,8 @@ impl FakeAws {
             .push(form.clone());
         reply.unwrap_or_else(|| Reply {
             status: 400,
-            body: error_xml("InvalidAction", &format!("no fake route for {form:?}")),
+            content_type: XML,
+            body: error_xml("InvalidAction", &format!("no fake route for {form:?}")).into_bytes(),
         })
     }
 
@@ -238,11 +265,41 @@ impl FakeAws {
     pub fn sdk_config(&self, max_attempts: u32) -> SdkConfig {
         let fake = self.clone();
         let http_client = infallible_client_fn(move |request: http::Request<SdkBody>| {
-            let form = parse_form(request.body().bytes().unwrap_or_default());
+            let body = request.body().bytes().unwrap_or_default();
+            let target = request
+                .headers()
+                .get("x-amz-target")
+                .and_then(|t| t.to_str().ok());
+            let cbor = request
+                .uri()
+                .path()
+                .split_once("/operation/")
+                .map(|(_, op)| op.to_owned());
+            let form = match (target, &cbor) {
+                (Some(target), _) => parse_json(target, body),
+                (None, Some(operation)) => {
+                    HashMap::from([("Action".to_owned(), operation.clone())])
+                }
+                (None, None) => parse_form(body),
+            };
             let reply = fake.answer(form);
-            http::Response::builder()
+            let reply = if cbor.is_some() && reply.status == 200 {
+                // An empty CBOR map: every list of the answer is absent.
+                Reply {
+                    status: 200,
+                    content_type: CBOR,
+                    body: vec![0xa0],
+                }
+            } else {
+                reply
+            };
+            let mut response = http::Response::builder()
                 .status(reply.status)
-                .header("content-type", "text/xml")
+                .header("content-type", reply.content_type);
+            if reply.content_type == CBOR {
+                response = response.header("smithy-protocol", "rpc-v2-cbor");
+            }
+            response
                 .body(SdkBody::from(reply.body))
                 .expect("static response parts are valid")
         });
@@ -266,6 +323,23 @@ impl FakeAws {
     }
 }
 
+/// A JSON-protocol request as form parameters: the operation of its target
+/// (`CloudTrail_20131101.DescribeTrails`) and its top-level string fields.
+fn parse_json(target: &str, body: &[u8]) -> HashMap<String, String> {
+    let mut form = HashMap::from([(
+        "Action".to_owned(),
+        target.rsplit('.').next().unwrap_or(target).to_owned(),
+    )]);
+    if let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(body) {
+        for (name, value) in fields {
+            if let serde_json::Value::String(value) = value {
+                form.insert(name, value);
+            }
+        }
+    }
+    form
+}
+
 fn parse_form(body: &[u8]) -> HashMap<String, String> {
     String::from_utf8_lossy(body)
         .split('&')
@@ -280,6 +354,14 @@ fn parse_form(body: &[u8]) -> HashMap<String, String> {
 }
 
 /// An IAM query-protocol success document.
+pub fn sns_ok(action: &str, result: &str) -> String {
+    format!(
+        "<{action}Response xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">\
+         <{action}Result>{result}</{action}Result>\
+         <ResponseMetadata><RequestId>req</RequestId></ResponseMetadata></{action}Response>"
+    )
+}
+
 pub fn iam_ok(action: &str, result: &str) -> String {
     format!(
         "<{action}Response xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\
