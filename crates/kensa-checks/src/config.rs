@@ -14,6 +14,7 @@ pub struct Config {
     /// Accepted findings, each with a reason, an approver and an expiry.
     pub exceptions: Vec<crate::exceptions::ExceptionConfig>,
     pub detect: DetectConfig,
+    pub services: crate::services::config::ServicesConfig,
     pub alarms: crate::alarms::config::AlarmsConfig,
 }
 
@@ -554,6 +555,17 @@ events_to_alarm = 1
 # ALM-6: failed console sign-ins in one period that must raise the alarm
 # (AWS's CloudTrail alarm template uses 3).
 failed_sign_ins_to_alarm = 3
+
+# SVC-1..SVC-7: security services.
+[services]
+# SVC-6: Security Hub standards that must be enabled, each as a part of the
+# standard's ARN: CIS AWS Foundations 1.2, PCI DSS, AWS Foundational
+# Security Best Practices.
+security_hub_standards = [
+  "cis-aws-foundations-benchmark/v/1.2.0",
+  "pci-dss/v/",
+  "aws-foundational-security-best-practices/v/",
+]
 "#;
 
 #[cfg(test)]

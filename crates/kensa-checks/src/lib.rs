@@ -15,6 +15,7 @@ pub mod policy;
 pub mod registry;
 pub mod report;
 pub mod requirements;
+pub mod services;
 
 pub use check::{Check, CheckMeta, Context};
 pub use config::{Config, ConfigError};

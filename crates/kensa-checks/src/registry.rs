@@ -1,7 +1,7 @@
 //! Every check kensa has, in the sheet's order.
 
 use crate::Check;
-use crate::{alarms, iam, network};
+use crate::{alarms, iam, network, services};
 
 /// The registry. Adding a check: write its file, list it here, run
 /// `UPDATE_DOCS=1 cargo test -p kensa-checks docs` to generate its page.
@@ -52,6 +52,12 @@ pub static CHECKS: &[&Check] = &[
     &alarms::kms_key_disable::CHECK,
     &alarms::config_changes::CHECK,
     &alarms::route_table_changes::CHECK,
+    &services::config_recorder::CHECK,
+    &services::ecr_scan::CHECK,
+    &services::guardduty_enabled::CHECK,
+    &services::guardduty_notified::CHECK,
+    &services::security_hub::CHECK,
+    &services::cloudtrail_trail::CHECK,
 ];
 
 pub fn find(id: &str) -> Option<&'static Check> {
@@ -152,9 +158,12 @@ mod tests {
             }
             for id in m.fsbp {
                 assert!(
+                    // Security Hub spells services as AWS does: EC2.2, Config.1, GuardDuty.1.
                     id.split_once('.').is_some_and(|(s, n)| s
                         .chars()
-                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                        .next()
+                        .is_some_and(|c| c.is_ascii_uppercase())
+                        && s.chars().all(|c| c.is_ascii_alphanumeric())
                         && n.parse::<u16>().is_ok()),
                     "{}: FSBP {id}",
                     m.id

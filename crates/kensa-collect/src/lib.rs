@@ -18,6 +18,8 @@ mod progress;
 mod regions;
 pub mod security_hub;
 pub mod s3_logs;
+mod services;
+mod trail_buckets;
 
 use chrono::Utc;
 use futures::future::join_all;
@@ -85,12 +87,14 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
         );
         let networks = join_all(audited.iter().map(|region| {
             let ec2 = network::client(sdk, region);
+            let service_clients = services::RegionClients::new(sdk, region);
             let caller = &caller;
             let monitoring_clients = monitoring::Clients::new(sdk, region);
             async move {
                 join!(
                     network::collect(caller, &ec2, region),
                     monitoring::collect(caller, &monitoring_clients, region),
+                    services::collect(caller, &service_clients, region),
                 )
             }
         }))
@@ -103,15 +107,36 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
         iam::collect(&caller, &clients),
     );
     snapshot.account = account.into();
-    for (region, (network, monitoring)) in audited.iter().zip(networks) {
+    for (region, (network, monitoring, services)) in audited.iter().zip(networks) {
         snapshot.regions.insert(
             region.clone(),
             kensa_snapshot::Region {
                 network,
                 monitoring,
+                services,
             },
         );
     }
+    // SVC-7 reads the S3 settings of the buckets the trails deliver to,
+    // which are known only once the trails are.
+    let trail_bucket_names: Vec<String> = snapshot
+        .regions
+        .values()
+        .filter_map(|r| r.monitoring.trails.value())
+        .flatten()
+        .filter_map(|t| t.s3_bucket_name.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let account_id = snapshot.account_id().map(str::to_owned);
+    snapshot.trail_buckets = trail_buckets::collect(
+        &caller,
+        sdk,
+        &clients.home_region,
+        account_id.as_deref(),
+        &trail_bucket_names,
+    )
+    .await;
     snapshot.audited_regions = audited;
     snapshot.enabled_regions = enabled_regions.into();
     snapshot.iam = iam;
@@ -120,6 +145,32 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
     caller.progress().finish();
     tracing::info!(errors = snapshot.errors.len(), "collection finished");
     snapshot
+}
+
+fn services_errors(errors: &mut Vec<CallError>, services: &kensa_snapshot::services::Services) {
+    fn push<T>(errors: &mut Vec<CallError>, collected: &Collected<T>) {
+        if let Some(error) = collected.error() {
+            errors.push(error.clone());
+        }
+    }
+    let config = &services.config;
+    push(errors, &config.recorders);
+    push(errors, &config.recorder_statuses);
+    push(errors, &config.delivery_channels);
+    push(errors, &config.delivery_channel_statuses);
+    push(errors, &services.guardduty.detectors);
+    for detector in services.guardduty.detectors.value().into_iter().flatten() {
+        push(errors, &detector.details);
+    }
+    push(errors, &services.ecr.repositories);
+    push(errors, &services.ecr.registry_scanning);
+    let hub = &services.security_hub;
+    push(errors, &hub.hub);
+    push(errors, &hub.standards);
+    for standard in hub.standards.value().into_iter().flatten() {
+        push(errors, &standard.controls);
+    }
+    push(errors, &hub.failed_controls_by_severity);
 }
 
 /// Every error recorded anywhere in the snapshot, once each, in a stable
@@ -189,6 +240,15 @@ fn errors_in(snapshot: &Snapshot) -> Vec<CallError> {
         for rule in m.event_rules.value().into_iter().flatten() {
             push(&mut errors, &rule.targets);
         }
+        services_errors(&mut errors, &region.services);
+    }
+    let trail_buckets = &snapshot.trail_buckets;
+    push(&mut errors, &trail_buckets.account_public_access_block);
+    for bucket in trail_buckets.buckets.values() {
+        push(&mut errors, &bucket.logging_target);
+        push(&mut errors, &bucket.policy_is_public);
+        push(&mut errors, &bucket.public_acl_grants);
+        push(&mut errors, &bucket.public_access_block);
     }
 
     errors.sort_by(|a, b| {

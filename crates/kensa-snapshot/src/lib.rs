@@ -12,6 +12,7 @@ pub mod ec2;
 mod iam;
 mod io;
 pub mod monitoring;
+pub mod services;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -55,6 +56,9 @@ pub struct Snapshot {
     /// but not here was not collected (an older snapshot).
     #[serde(default)]
     pub regions: BTreeMap<String, Region>,
+    /// S3 settings of the buckets CloudTrail delivers to (SVC-7).
+    #[serde(default)]
+    pub trail_buckets: services::TrailBuckets,
     /// Every call that failed during collection, in the order they failed.
     /// The same errors also sit in the [`Collected`] value they left empty.
     #[serde(default)]
@@ -67,6 +71,9 @@ pub struct Region {
     /// VPCs, subnets, security groups, network ACLs... (`ec2:Describe*`).
     #[serde(default)]
     pub network: ec2::Network,
+    /// Config, GuardDuty, ECR scanning, Security Hub.
+    #[serde(default)]
+    pub services: services::Services,
     /// CloudTrail trails, metric filters, alarms, SNS topics and
     /// EventBridge rules: the chain ALM-1..ALM-11 follow.
     #[serde(default)]
@@ -95,6 +102,7 @@ impl Snapshot {
             audited_regions: Vec::new(),
             iam: Iam::default(),
             regions: BTreeMap::new(),
+            trail_buckets: services::TrailBuckets::default(),
             errors: Vec::new(),
         }
     }

@@ -1,0 +1,24 @@
+//! `[services]` in kensa.toml: the sheet's parameters for SVC checks.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServicesConfig {
+    /// SVC-6: the Security Hub standards that must be enabled, each as a
+    /// part of the standard's ARN. The sheet names CIS AWS Foundations 1.2,
+    /// PCI DSS and AWS Foundational Security Best Practices.
+    pub security_hub_standards: Vec<String>,
+}
+
+impl Default for ServicesConfig {
+    fn default() -> Self {
+        ServicesConfig {
+            security_hub_standards: vec![
+                "cis-aws-foundations-benchmark/v/1.2.0".to_owned(),
+                "pci-dss/v/".to_owned(),
+                "aws-foundational-security-best-practices/v/".to_owned(),
+            ],
+        }
+    }
+}
