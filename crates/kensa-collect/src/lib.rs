@@ -16,8 +16,8 @@ mod monitoring;
 mod network;
 mod progress;
 mod regions;
-pub mod security_hub;
 pub mod s3_logs;
+pub mod security_hub;
 mod services;
 mod trail_buckets;
 

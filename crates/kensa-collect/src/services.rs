@@ -192,25 +192,13 @@ async fn guardduty(caller: &Caller, client: &aws_sdk_guardduty::Client, region: 
         Err(e) => Err(e),
         Ok(ids) => Ok(join_all(ids.into_iter().map(|id| async move {
             let call = Call::regional("guardduty", "GetDetector", region).on(id.clone());
-            let details = caller
+            let details = match caller
                 .call(&call, client.get_detector().detector_id(&id).send())
                 .await
-                .and_then(|d| {
-                    let status = d
-                        .status
-                        .ok_or_else(|| call.malformed("GetDetector answered without a status"))?;
-                    Ok(DetectorDetails {
-                        status: status.as_str().to_owned(),
-                        features: d
-                            .features
-                            .unwrap_or_default()
-                            .into_iter()
-                            .filter_map(|f| {
-                                Some((f.name?.as_str().to_owned(), f.status?.as_str().to_owned()))
-                            })
-                            .collect(),
-                    })
-                });
+            {
+                Ok(answer) => detector_details(answer, &call),
+                Err(e) => Err(e),
+            };
             Detector {
                 id,
                 details: details.into(),
@@ -395,4 +383,28 @@ async fn security_hub(
         standards: standards.into(),
         failed_controls_by_severity: failed.into(),
     }
+}
+
+/// GetDetector's answer as the snapshot keeps it; without a status it is
+/// malformed, since "enabled or not" is the one thing SVC-5 asks.
+#[allow(
+    clippy::result_large_err,
+    reason = "CallError is the snapshot's own record and ends up stored by value"
+)]
+fn detector_details(
+    d: aws_sdk_guardduty::operation::get_detector::GetDetectorOutput,
+    call: &Call,
+) -> Result<DetectorDetails, CallError> {
+    let status = d
+        .status
+        .ok_or_else(|| call.malformed("GetDetector answered without a status"))?;
+    Ok(DetectorDetails {
+        status: status.as_str().to_owned(),
+        features: d
+            .features
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|f| Some((f.name?.as_str().to_owned(), f.status?.as_str().to_owned())))
+            .collect(),
+    })
 }

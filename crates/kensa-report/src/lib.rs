@@ -3,9 +3,9 @@
 
 mod asff;
 mod csv;
-mod finding_uid;
 pub mod diff;
 mod diff_render;
+mod finding_uid;
 mod html;
 mod json;
 mod junit;
@@ -21,9 +21,9 @@ pub use asff::{
     security_hub_region,
 };
 pub use csv::{CSV_HEADER, render_csv};
-pub use finding_uid::finding_uid;
 pub use diff::{Diff, ResultFileError, diff, load_result};
 pub use diff_render::{render_diff_html, render_diff_json, render_diff_markdown, render_diff_text};
+pub use finding_uid::finding_uid;
 pub use html::render_html;
 pub use json::render_json;
 pub use junit::render_junit;

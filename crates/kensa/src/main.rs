@@ -18,8 +18,8 @@ use kensa_checks::{Config, Lang, Report, Selection, Source, docs, registry};
 use kensa_collect::CollectOptions;
 use kensa_report::{TextOptions, render_json, render_text};
 
-mod diff_cmd;
 mod detect_cmd;
+mod diff_cmd;
 mod network_cmd;
 mod security_hub;
 

@@ -199,9 +199,13 @@ fn cloudtrail_file(records: &[Value]) -> Vec<u8> {
     gzip(json!({ "Records": records }).to_string().as_bytes())
 }
 
+/// Where a planted event sits (file, record index) and the rules it must
+/// trigger (rule name, requirement ID).
+type PlantedAt = (String, u64, Vec<(&'static str, &'static str)>);
+
 /// CloudTrail's layout: one gz file per region and 5 minutes, planted
 /// events spread over them. Returns each planted event's file and index.
-fn write_trail(root: &Path) -> Vec<(String, u64, Vec<(&'static str, &'static str)>)> {
+fn write_trail(root: &Path) -> Vec<PlantedAt> {
     let mut expected = Vec::new();
     let planted = planted();
     let dir = root.join(format!(

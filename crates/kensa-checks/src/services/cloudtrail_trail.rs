@@ -122,23 +122,23 @@ fn judge(ctx: &Context<'_>, trail: &Trail) -> Judged {
         ));
     }
     note_unread(&mut unread, &trail.status, "cloudtrail:GetTrailStatus");
-    if let Some(status) = trail.status.value() {
-        if !status.is_logging {
-            gaps.push(text!("it is not logging", "ログ記録が停止しています"));
-        }
+    if let Some(status) = trail.status.value()
+        && !status.is_logging
+    {
+        gaps.push(text!("it is not logging", "ログ記録が停止しています"));
     }
     note_unread(
         &mut unread,
         &trail.event_selectors,
         "cloudtrail:GetEventSelectors",
     );
-    if let Some(selectors) = trail.event_selectors.value() {
-        if !records_all_management_events(selectors) {
-            gaps.push(text!(
-                "it does not record all read and write management events",
-                "読み取り・書き込みのすべての管理イベントを記録していません"
-            ));
-        }
+    if let Some(selectors) = trail.event_selectors.value()
+        && !records_all_management_events(selectors)
+    {
+        gaps.push(text!(
+            "it does not record all read and write management events",
+            "読み取り・書き込みのすべての管理イベントを記録していません"
+        ));
     }
     if !trail.log_file_validation_enabled {
         gaps.push(text!(
@@ -304,14 +304,14 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     }
     // A passing trail is multi-region, so it shows in every region that
     // could be read; only when no region could be read is it unknown.
-    if unreadable_regions.len() == ctx.snapshot.audited_regions.len() {
-        if let Some((_, missing)) = unreadable_regions.first() {
-            return vec![meta.missing(
-                account,
-                missing.unwrap_or(Missing::NotCollected),
-                "cloudtrail:DescribeTrails",
-            )];
-        }
+    if unreadable_regions.len() == ctx.snapshot.audited_regions.len()
+        && let Some((_, missing)) = unreadable_regions.first()
+    {
+        return vec![meta.missing(
+            account,
+            missing.unwrap_or(Missing::NotCollected),
+            "cloudtrail:DescribeTrails",
+        )];
     }
     if judged.is_empty() {
         return vec![meta.finding(
