@@ -657,7 +657,14 @@ async fn monitoring_chain_with_a_pending_subscriber_and_unreadable_filters() {
         let targets = rules[0].targets.value().expect("targets collected");
         assert_eq!(targets[0].arn, topic);
     }
-    let failed: Vec<String> = snapshot.errors.iter().map(|e| e.to_string()).collect();
+    // The trail's bucket (read for SVC-7 over S3's REST API, which this
+    // fake does not speak) is covered by the moto test services_moto.rs.
+    let failed: Vec<String> = snapshot
+        .errors
+        .iter()
+        .filter(|e| e.service != "s3")
+        .map(|e| e.to_string())
+        .collect();
     assert_eq!(
         failed,
         vec![

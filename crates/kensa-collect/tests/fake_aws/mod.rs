@@ -161,6 +161,45 @@ impl FakeAws {
             200,
             &sns_ok("ListTopics", "<Topics/>"),
         );
+        // Security services: none set up, in every region.
+        fake.json(
+            "DescribeConfigurationRecorders",
+            r#"{"ConfigurationRecorders":[]}"#,
+        );
+        fake.json(
+            "DescribeConfigurationRecorderStatus",
+            r#"{"ConfigurationRecordersStatus":[]}"#,
+        );
+        fake.json("DescribeDeliveryChannels", r#"{"DeliveryChannels":[]}"#);
+        fake.json(
+            "DescribeDeliveryChannelStatus",
+            r#"{"DeliveryChannelsStatus":[]}"#,
+        );
+        fake.json("DescribeRepositories", r#"{"repositories":[]}"#);
+        fake.json(
+            "GetRegistryScanningConfiguration",
+            r#"{"registryId":"123456789012","scanningConfiguration":{"scanType":"BASIC","rules":[]}}"#,
+        );
+        fake.route(&[("Path", "/detector")], 200, r#"{"detectorIds":[]}"#);
+        fake.route(
+            &[("Path", "/accounts")],
+            400,
+            r#"{"__type":"InvalidAccessException","Message":"Account is not subscribed to AWS Security Hub"}"#,
+        );
+        fake.route(
+            &[("Path", "/standards/get")],
+            200,
+            r#"{"StandardsSubscriptions":[]}"#,
+        );
+        fake.route(&[("Path", "/findings")], 200, r#"{"Findings":[]}"#);
+        fake.route(
+            &[("Path", "/v20180820/configuration/publicAccessBlock")],
+            200,
+            "<PublicAccessBlockConfiguration>\
+             <BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls>\
+             <BlockPublicPolicy>true</BlockPublicPolicy><RestrictPublicBuckets>true</RestrictPublicBuckets>\
+             </PublicAccessBlockConfiguration>",
+        );
         fake
     }
 
@@ -280,7 +319,15 @@ impl FakeAws {
                 (None, Some(operation)) => {
                     HashMap::from([("Action".to_owned(), operation.clone())])
                 }
-                (None, None) => parse_form(body),
+                (None, None) => {
+                    // REST calls (GuardDuty, Security Hub, S3 Control) are
+                    // routed by their path.
+                    let mut form = parse_form(body);
+                    if !form.contains_key("Action") {
+                        form.insert("Path".to_owned(), request.uri().path().to_owned());
+                    }
+                    form
+                }
             };
             let reply = fake.answer(form);
             let reply = if cbor.is_some() && reply.status == 200 {
