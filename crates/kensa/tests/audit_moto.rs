@@ -568,3 +568,85 @@ fn unreachable_endpoint_reports_errors() {
         r["collection_errors"]
     );
 }
+
+/// Every output format renders a real audit (a seeded moto account, read
+/// once into a snapshot), and each says as much as the JSON result does.
+#[tokio::test]
+async fn every_format_renders_a_real_audit() {
+    let moto = MotoServer::start();
+    let iam = moto.iam_client().await;
+    seed_sheet_account(&iam).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let snapshot = dir.path().join("snap.json");
+    let collected = run(moto
+        .kensa()
+        .args(["collect", "--endpoint-url", &moto.endpoint(), "--output"])
+        .arg(&snapshot));
+    assert_eq!(collected.code, Some(0), "{}", collected.describe());
+    let snapshot = snapshot.to_str().expect("the temporary path is UTF-8");
+
+    let json = audit(
+        kensa(),
+        &["--snapshot", snapshot],
+        &dir.path().join("r.json"),
+    );
+    let count = findings(&json.json).len();
+    assert!(
+        count > 20,
+        "the seeded account gives many findings: {count}"
+    );
+    let problems = findings(&json.json)
+        .iter()
+        .filter(|f| matches!(str_of(f, "/status"), "FAIL" | "ERROR"))
+        .count();
+
+    let render = |format: &str, lang: &str| -> String {
+        let path = dir.path().join(format!("r.{format}.{lang}"));
+        let outcome = run(kensa()
+            .args([
+                "audit",
+                "--snapshot",
+                snapshot,
+                "--lang",
+                lang,
+                "--format",
+                format,
+            ])
+            .arg("--output")
+            .arg(&path));
+        assert_eq!(outcome.code, Some(1), "{format}: {}", outcome.describe());
+        std::fs::read_to_string(&path).expect("the rendered report")
+    };
+    for lang in ["en", "ja"] {
+        let parse = |text: &str| -> Value { serde_json::from_str(text).expect("valid JSON") };
+        let asff = parse(&render("asff", lang));
+        assert_eq!(asff.as_array().map(Vec::len), Some(count), "asff");
+        let ocsf = parse(&render("ocsf", lang));
+        assert_eq!(ocsf.as_array().map(Vec::len), Some(count), "ocsf");
+        let sarif = parse(&render("sarif", lang));
+        assert_eq!(
+            sarif["runs"][0]["results"].as_array().map(Vec::len),
+            Some(problems),
+            "sarif has one result per FAIL or ERROR"
+        );
+        let csv = render("csv", lang);
+        // A row per finding after the header (a quoted field may hold a
+        // line break, so rows can span lines).
+        assert!(
+            csv.lines().count() > count,
+            "csv: a header and a row per finding"
+        );
+        let junit = render("junit", lang);
+        assert_eq!(junit.matches("<testcase ").count(), count, "junit");
+        let markdown = render("markdown", lang);
+        assert!(markdown.contains("IAM-5"), "markdown names requirements");
+        let html = render("html", lang);
+        assert!(
+            html.contains(&format!("<html lang=\"{lang}\"")),
+            "html language"
+        );
+        assert!(html.contains("IAM-5"), "html names requirements");
+        let text = render("text", lang);
+        assert!(text.contains("IAM-5"), "text names requirements");
+    }
+}
