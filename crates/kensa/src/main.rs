@@ -309,11 +309,21 @@ fn collect_live(aws: &AwsArgs) -> Result<kensa_snapshot::Snapshot> {
         progress: io::stderr().is_terminal(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .thread_stack_size(COLLECT_STACK)
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    Ok(runtime.block_on(kensa_collect::collect(&options)))
+    // On a worker thread, whose stack is COLLECT_STACK: see there.
+    let collection = runtime.spawn(async move { kensa_collect::collect(&options).await });
+    runtime
+        .block_on(collection)
+        .context("the collection stopped")
 }
+
+/// Some SDK answers are deeply nested (a page of Security Hub findings):
+/// deserializing one in an unoptimized build overflowed the main thread's
+/// 8 MiB stack. The collection runs on worker threads with this much.
+const COLLECT_STACK: usize = 64 * 1024 * 1024;
 
 fn audit(args: AuditArgs, config: &Config, lang: Lang) -> Result<ExitCode> {
     for id in &args.checks {
