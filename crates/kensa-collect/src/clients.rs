@@ -68,6 +68,15 @@ fn timeout_config() -> TimeoutConfig {
         .build()
 }
 
+/// The one SDK configuration, pointed at `region`: every regional client is
+/// built from this, so credentials, endpoint, retries and timeouts stay the
+/// same everywhere.
+pub(crate) fn regional_config(sdk: &SdkConfig, region: &str) -> SdkConfig {
+    sdk.to_builder()
+        .region(Region::new(region.to_owned()))
+        .build()
+}
+
 /// One client per service, all from the same configuration.
 #[derive(Debug, Clone)]
 pub(crate) struct Clients {

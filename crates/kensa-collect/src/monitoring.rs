@@ -1,7 +1,7 @@
 //! The monitoring chain, one region at a time: CloudTrail trails, metric
 //! filters, alarms, SNS topics and EventBridge rules (ALM-1..ALM-11).
 
-use aws_config::{Region, SdkConfig};
+use aws_config::SdkConfig;
 use futures::future::join_all;
 use futures::join;
 use kensa_snapshot::monitoring::{
@@ -12,6 +12,7 @@ use kensa_snapshot::monitoring::{
 use kensa_snapshot::{CallError, Collected};
 
 use crate::call::{Call, Caller, to_chrono};
+use crate::clients::regional_config;
 
 /// The clients of one region, sharing the one SDK configuration.
 #[derive(Debug, Clone)]
@@ -24,15 +25,9 @@ pub(crate) struct Clients {
     events: aws_sdk_eventbridge::Client,
 }
 
-fn regional(sdk: &SdkConfig, region: &str) -> SdkConfig {
-    sdk.to_builder()
-        .region(Region::new(region.to_owned()))
-        .build()
-}
-
 impl Clients {
     pub(crate) fn new(sdk: &SdkConfig, region: &str) -> Self {
-        let sdk = regional(sdk, region);
+        let sdk = regional_config(sdk, region);
         Clients {
             cloudtrail: aws_sdk_cloudtrail::Client::new(&sdk),
             logs: aws_sdk_cloudwatchlogs::Client::new(&sdk),
@@ -46,7 +41,7 @@ impl Clients {
     /// Trail status and selectors are asked in the trail's home region:
     /// a shadow trail's own region answers only for trails it holds.
     fn cloudtrail_in(&self, region: &str) -> aws_sdk_cloudtrail::Client {
-        aws_sdk_cloudtrail::Client::new(&regional(&self.sdk, region))
+        aws_sdk_cloudtrail::Client::new(&regional_config(&self.sdk, region))
     }
 }
 
