@@ -16,6 +16,7 @@ pub struct Config {
     pub detect: DetectConfig,
     pub services: crate::services::config::ServicesConfig,
     pub alarms: crate::alarms::config::AlarmsConfig,
+    pub encryption: crate::encryption::config::EncryptionConfig,
 }
 
 /// `kensa detect`: rules of the user's own, run with the sheet's ALM-1..11.
@@ -398,6 +399,7 @@ impl Config {
                 ));
             }
         }
+        self.encryption.s3_require_kms.validate()?;
         globset::Glob::new(&iam.groups.apps.name)
             .map_err(|e| format!("iam.groups.apps.name is not a valid pattern: {e}"))?;
         for duty in Duty::ALL {
@@ -566,6 +568,16 @@ security_hub_standards = [
   "pci-dss/v/",
   "aws-foundational-security-best-practices/v/",
 ]
+
+# ENC-1 / ENC-2: data encryption. S3's own keys (SSE-S3) satisfy the sheet;
+# list buckets whose default encryption must use AWS KMS instead. Data an
+# application encrypts itself (client-side) is invisible to kensa: record it
+# as an [[exceptions]] entry for the resource, with that reason.
+[encryption.s3_require_kms]
+# Bucket name patterns, e.g. ["payroll-*"].
+buckets = []
+# Tags, KEY=VALUE or KEY for any value, e.g. ["classification=confidential"].
+tags = []
 "#;
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Every check kensa has, in the sheet's order.
 
 use crate::Check;
-use crate::{alarms, iam, network, services};
+use crate::{alarms, encryption, iam, network, services};
 
 /// The registry. Adding a check: write its file, list it here, run
 /// `UPDATE_DOCS=1 cargo test -p kensa-checks docs` to generate its page.
@@ -58,6 +58,19 @@ pub static CHECKS: &[&Check] = &[
     &services::guardduty_notified::CHECK,
     &services::security_hub::CHECK,
     &services::cloudtrail_trail::CHECK,
+    &encryption::s3_tls_only::CHECK,
+    &encryption::rds_tls::CHECK,
+    &encryption::s3_default_encryption::CHECK,
+    &encryption::ebs_default::CHECK,
+    &encryption::ebs_volumes::CHECK,
+    &encryption::ebs_snapshots::CHECK,
+    &encryption::rds_instance_at_rest::CHECK,
+    &encryption::rds_cluster_at_rest::CHECK,
+    &encryption::efs_at_rest::CHECK,
+    &encryption::dynamodb_at_rest::CHECK,
+    &encryption::backup_vault_at_rest::CHECK,
+    &encryption::sns_at_rest::CHECK,
+    &encryption::sqs_at_rest::CHECK,
 ];
 
 pub fn find(id: &str) -> Option<&'static Check> {

@@ -16,9 +16,11 @@ mod monitoring;
 mod network;
 mod progress;
 mod regions;
+mod s3_buckets;
 pub mod s3_logs;
 pub mod security_hub;
 mod services;
+mod storage;
 mod trail_buckets;
 
 use chrono::Utc;
@@ -90,11 +92,13 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
             let service_clients = services::RegionClients::new(sdk, region);
             let caller = &caller;
             let monitoring_clients = monitoring::Clients::new(sdk, region);
+            let storage_clients = storage::RegionClients::new(sdk, region);
             async move {
                 join!(
                     network::collect(caller, &ec2, region),
                     monitoring::collect(caller, &monitoring_clients, region),
                     services::collect(caller, &service_clients, region),
+                    storage::collect(caller, &storage_clients, region),
                 )
             }
         }))
@@ -107,13 +111,14 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
         iam::collect(&caller, &clients),
     );
     snapshot.account = account.into();
-    for (region, (network, monitoring, services)) in audited.iter().zip(networks) {
+    for (region, (network, monitoring, services, storage)) in audited.iter().zip(networks) {
         snapshot.regions.insert(
             region.clone(),
             kensa_snapshot::Region {
                 network,
                 monitoring,
                 services,
+                storage,
             },
         );
     }
@@ -129,14 +134,18 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
         .into_iter()
         .collect();
     let account_id = snapshot.account_id().map(str::to_owned);
-    snapshot.trail_buckets = trail_buckets::collect(
-        &caller,
-        sdk,
-        &clients.home_region,
-        account_id.as_deref(),
-        &trail_bucket_names,
-    )
-    .await;
+    let (trail_buckets, buckets) = join!(
+        trail_buckets::collect(
+            &caller,
+            sdk,
+            &clients.home_region,
+            account_id.as_deref(),
+            &trail_bucket_names,
+        ),
+        s3_buckets::collect(&caller, sdk, &clients.home_region),
+    );
+    snapshot.trail_buckets = trail_buckets;
+    snapshot.buckets = buckets;
     snapshot.audited_regions = audited;
     snapshot.enabled_regions = enabled_regions.into();
     snapshot.iam = iam;
@@ -241,7 +250,9 @@ fn errors_in(snapshot: &Snapshot) -> Vec<CallError> {
             push(&mut errors, &rule.targets);
         }
         services_errors(&mut errors, &region.services);
+        storage::errors(&mut errors, &region.storage);
     }
+    s3_buckets::errors(&mut errors, &snapshot.buckets);
     let trail_buckets = &snapshot.trail_buckets;
     push(&mut errors, &trail_buckets.account_public_access_block);
     for bucket in trail_buckets.buckets.values() {

@@ -21,7 +21,7 @@ const PUBLIC_GRANTEES: [&str; 2] = [
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
 ];
 
-fn s3_client(sdk: &SdkConfig, region: &str) -> aws_sdk_s3::Client {
+pub(crate) fn s3_client(sdk: &SdkConfig, region: &str) -> aws_sdk_s3::Client {
     aws_sdk_s3::Client::from_conf(
         aws_sdk_s3::config::Builder::from(sdk)
             .region(Region::new(region.to_owned()))
@@ -93,6 +93,27 @@ pub(crate) async fn collect(
     }
 }
 
+/// Where a bucket lives (`s3:GetBucketLocation`, asked in the home
+/// region): a bucket answers only in its own region.
+pub(crate) async fn bucket_region(
+    caller: &Caller,
+    home: &aws_sdk_s3::Client,
+    home_region: &str,
+    name: &str,
+) -> Result<String, CallError> {
+    let call = Call::regional("s3", "GetBucketLocation", home_region).on(name);
+    let out = caller
+        .call(&call, home.get_bucket_location().bucket(name).send())
+        .await?;
+    Ok(match out.location_constraint {
+        // No constraint is us-east-1, as S3 has always answered.
+        None => "us-east-1".to_owned(),
+        Some(BucketLocationConstraint::Eu) => "eu-west-1".to_owned(),
+        Some(c) if c.as_str().is_empty() => "us-east-1".to_owned(),
+        Some(c) => c.as_str().to_owned(),
+    })
+}
+
 async fn bucket(
     caller: &Caller,
     sdk: &SdkConfig,
@@ -100,19 +121,8 @@ async fn bucket(
     home_region: &str,
     name: &str,
 ) -> Bucket {
-    // A bucket answers only in its own region; ask where it lives first.
-    let call = Call::regional("s3", "GetBucketLocation", home_region).on(name);
-    let location = match caller
-        .call(&call, home.get_bucket_location().bucket(name).send())
-        .await
-    {
-        Ok(out) => match out.location_constraint {
-            // No constraint is us-east-1, as S3 has always answered.
-            None => "us-east-1".to_owned(),
-            Some(BucketLocationConstraint::Eu) => "eu-west-1".to_owned(),
-            Some(c) if c.as_str().is_empty() => "us-east-1".to_owned(),
-            Some(c) => c.as_str().to_owned(),
-        },
+    let location = match bucket_region(caller, home, home_region, name).await {
+        Ok(location) => location,
         Err(e) => {
             return Bucket {
                 logging_target: Collected::Error(e.clone()),

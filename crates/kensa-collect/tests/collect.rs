@@ -673,3 +673,90 @@ async fn monitoring_chain_with_a_pending_subscriber_and_unreadable_filters() {
         ]
     );
 }
+
+#[tokio::test]
+async fn data_stores_default_to_nothing_and_ebs_default_encryption_off() {
+    let fake = FakeAws::with_defaults();
+    let snapshot = collect(&fake, 1).await;
+    let failed: Vec<String> = snapshot
+        .errors
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(failed, Vec::<String>::new());
+    assert_eq!(snapshot.buckets, Collected::Value(vec![]));
+    let storage = &snapshot.regions["us-east-1"].storage;
+    assert_eq!(storage.ebs.encryption_by_default, Collected::Value(false));
+    assert_eq!(storage.ebs.volumes, Collected::Value(vec![]));
+    assert_eq!(storage.rds.instances, Collected::Value(vec![]));
+    assert_eq!(storage.efs_file_systems, Collected::Value(vec![]));
+    assert_eq!(storage.dynamodb_tables, Collected::Value(vec![]));
+    assert_eq!(storage.backup_vaults, Collected::Value(vec![]));
+    assert_eq!(storage.sns_topics, Collected::Value(vec![]));
+    assert_eq!(storage.sqs_queues, Collected::Value(vec![]));
+}
+
+#[tokio::test]
+async fn rds_keeps_only_the_tls_parameters_of_the_groups_in_use() {
+    let fake = FakeAws::with_defaults();
+    let instance = |id: &str, group: &str| {
+        format!(
+            "<DBInstance><DBInstanceIdentifier>{id}</DBInstanceIdentifier><Engine>postgres</Engine>\
+             <EngineVersion>14.10</EngineVersion><StorageEncrypted>true</StorageEncrypted>\
+             <DBParameterGroups><DBParameterGroup><DBParameterGroupName>{group}</DBParameterGroupName>\
+             <ParameterApplyStatus>in-sync</ParameterApplyStatus></DBParameterGroup></DBParameterGroups>\
+             </DBInstance>"
+        )
+    };
+    fake.replace(
+        &[("Action", "DescribeDBInstances")],
+        200,
+        &fake_aws::rds_ok(
+            "DescribeDBInstances",
+            &format!(
+                "<DBInstances>{}{}{}</DBInstances>",
+                instance("orders", "tls"),
+                instance("orders-replica", "tls"),
+                instance("reports", "locked")
+            ),
+        ),
+    );
+    fake.route(
+        &[("Action", "DescribeDBParameters"), ("DBParameterGroupName", "tls")],
+        200,
+        &fake_aws::rds_ok(
+            "DescribeDBParameters",
+            "<Parameters>\
+             <Parameter><ParameterName>work_mem</ParameterName><ParameterValue>4096</ParameterValue></Parameter>\
+             <Parameter><ParameterName>rds.force_ssl</ParameterName><ParameterValue>1</ParameterValue>\
+             <Source>user</Source><ApplyType>dynamic</ApplyType></Parameter>\
+             </Parameters>",
+        ),
+    );
+    fake.route(
+        &[("Action", "DescribeDBParameters"), ("DBParameterGroupName", "locked")],
+        403,
+        &error_xml("AccessDenied", "not authorized to perform rds:DescribeDBParameters"),
+    );
+
+    let snapshot = collect(&fake, 1).await;
+    let rds = &snapshot.regions["eu-west-1"].storage.rds;
+    let instances = rds.instances.value().expect("instances collected");
+    assert_eq!(instances.len(), 3);
+    assert!(instances[0].storage_encrypted);
+    assert_eq!(instances[0].parameter_groups[0].name, "tls");
+    let tls = rds.parameter_groups["tls"].value().expect("the group was read");
+    assert_eq!(tls.len(), 1, "only the TLS parameter is kept: {tls:?}");
+    assert_eq!(tls[0].name, "rds.force_ssl");
+    assert_eq!(tls[0].value.as_deref(), Some("1"));
+    assert_eq!(tls[0].apply_type.as_deref(), Some("dynamic"));
+    let locked = rds.parameter_groups["locked"].error().expect("an error");
+    assert_eq!(locked.call(), "rds:DescribeDBParameters");
+    assert_eq!(locked.resource.as_deref(), Some("locked"));
+    assert!(snapshot.errors.contains(locked));
+    // Two instances share `tls`: it is read once per region.
+    assert_eq!(
+        fake.requests_with(&[("Action", "DescribeDBParameters"), ("DBParameterGroupName", "tls")]),
+        2
+    );
+}

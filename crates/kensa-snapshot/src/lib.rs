@@ -13,6 +13,7 @@ mod iam;
 mod io;
 pub mod monitoring;
 pub mod services;
+pub mod storage;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -59,6 +60,10 @@ pub struct Snapshot {
     /// S3 settings of the buckets CloudTrail delivers to (SVC-7).
     #[serde(default)]
     pub trail_buckets: services::TrailBuckets,
+    /// Every S3 bucket of the account (`s3:ListBuckets`) with its
+    /// encryption, policy and tags (ENC-1, ENC-2).
+    #[serde(default)]
+    pub buckets: Collected<Vec<storage::S3Bucket>>,
     /// Every call that failed during collection, in the order they failed.
     /// The same errors also sit in the [`Collected`] value they left empty.
     #[serde(default)]
@@ -78,6 +83,10 @@ pub struct Region {
     /// EventBridge rules: the chain ALM-1..ALM-11 follow.
     #[serde(default)]
     pub monitoring: monitoring::Monitoring,
+    /// EBS, RDS, EFS, DynamoDB, Backup vaults, SNS topics and SQS queues,
+    /// and how they are encrypted (ENC-1, ENC-2).
+    #[serde(default)]
+    pub storage: storage::Storage,
 }
 
 /// The account and the identity that collected it.
@@ -103,6 +112,7 @@ impl Snapshot {
             iam: Iam::default(),
             regions: BTreeMap::new(),
             trail_buckets: services::TrailBuckets::default(),
+            buckets: Collected::NotCollected,
             errors: Vec::new(),
         }
     }

@@ -757,6 +757,7 @@ pub static CONTROLS: &[Control] = &[
         "RDS.26",
         "RDS DB instances should be covered by a backup plan",
     ),
+    c("RDS.27", "RDS DB clusters should be encrypted at rest"),
     c(
         "Redshift.1",
         "Amazon Redshift clusters should prohibit public access",

@@ -192,6 +192,49 @@ impl FakeAws {
             r#"{"StandardsSubscriptions":[]}"#,
         );
         fake.route(&[("Path", "/findings")], 200, r#"{"Findings":[]}"#);
+        // Data stores: none, and EBS encryption by default off, everywhere.
+        fake.route(
+            &[("Action", "GetEbsEncryptionByDefault")],
+            200,
+            "<GetEbsEncryptionByDefaultResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+             <requestId>req</requestId><ebsEncryptionByDefault>false</ebsEncryptionByDefault>\
+             </GetEbsEncryptionByDefaultResponse>",
+        );
+        for (action, list) in [("DescribeVolumes", "volumeSet"), ("DescribeSnapshots", "snapshotSet")] {
+            fake.route(
+                &[("Action", action)],
+                200,
+                &format!(
+                    "<{action}Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+                     <requestId>req</requestId><{list}/></{action}Response>"
+                ),
+            );
+        }
+        for (action, list) in [
+            ("DescribeDBInstances", "DBInstances"),
+            ("DescribeDBClusters", "DBClusters"),
+        ] {
+            fake.route(&[("Action", action)], 200, &rds_ok(action, &format!("<{list}/>")));
+        }
+        fake.route(
+            &[("Path", "/2015-02-01/file-systems")],
+            200,
+            r#"{"FileSystems":[]}"#,
+        );
+        fake.json("ListTables", r#"{"TableNames":[]}"#);
+        fake.json("ListQueues", r#"{"QueueUrls":[]}"#);
+        fake.route(
+            &[("Path", "/backup-vaults/")],
+            200,
+            r#"{"BackupVaultList":[]}"#,
+        );
+        // S3 over REST: ListBuckets is `GET /` (no bucket in the path).
+        fake.route(
+            &[("Path", "/")],
+            200,
+            "<ListAllMyBucketsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\
+             <Owner><ID>owner</ID></Owner><Buckets></Buckets></ListAllMyBucketsResult>",
+        );
         fake.route(
             &[("Path", "/v20180820/configuration/publicAccessBlock")],
             200,
@@ -398,6 +441,15 @@ fn parse_form(body: &[u8]) -> HashMap<String, String> {
             )
         })
         .collect()
+}
+
+/// An RDS query-protocol success document.
+pub fn rds_ok(action: &str, result: &str) -> String {
+    format!(
+        "<{action}Response xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\
+         <{action}Result>{result}</{action}Result>\
+         <ResponseMetadata><RequestId>req</RequestId></ResponseMetadata></{action}Response>"
+    )
 }
 
 /// An IAM query-protocol success document.
