@@ -221,10 +221,16 @@ impl FakeAws {
             200,
             r#"{"FileSystems":[]}"#,
         );
+        // A topic some test plants has no server-side encryption.
+        fake.route(
+            &[("Action", "GetTopicAttributes")],
+            200,
+            &sns_ok("GetTopicAttributes", "<Attributes/>"),
+        );
         fake.json("ListTables", r#"{"TableNames":[]}"#);
         fake.json("ListQueues", r#"{"QueueUrls":[]}"#);
         fake.route(
-            &[("Path", "/backup-vaults/")],
+            &[("Path", "/backup-vaults")],
             200,
             r#"{"BackupVaultList":[]}"#,
         );
