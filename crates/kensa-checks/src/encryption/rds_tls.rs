@@ -184,6 +184,7 @@ fn region_findings(
     storage: Option<&Storage>,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let mut unread: Vec<(Missing<'_>, &str)> = Vec::new();
     let rds = storage.map(|s| &s.rds);
     match rds.map(|r| r.instances.get()) {
         Some(Ok(instances)) => {
@@ -205,14 +206,8 @@ fn region_findings(
                 ));
             }
         }
-        other => findings.push(meta.missing(
-            region_resource(ctx, region),
-            match other {
-                Some(Err(missing)) => missing,
-                _ => Missing::NotCollected,
-            },
-            "rds:DescribeDBInstances",
-        )),
+        Some(Err(missing)) => unread.push((missing, "rds:DescribeDBInstances")),
+        None => unread.push((Missing::NotCollected, "rds:DescribeDBInstances")),
     }
     match rds.map(|r| r.clusters.get()) {
         Some(Ok(clusters)) => {
@@ -233,14 +228,13 @@ fn region_findings(
                 ));
             }
         }
-        other => findings.push(meta.missing(
-            region_resource(ctx, region),
-            match other {
-                Some(Err(missing)) => missing,
-                _ => Missing::NotCollected,
-            },
-            "rds:DescribeDBClusters",
-        )),
+        Some(Err(missing)) => unread.push((missing, "rds:DescribeDBClusters")),
+        None => unread.push((Missing::NotCollected, "rds:DescribeDBClusters")),
+    }
+    // One ERROR per region: the region is the finding's resource, and a
+    // finding is identified by its check and resource.
+    if let Some((missing, call)) = unread.into_iter().next() {
+        findings.push(meta.missing(region_resource(ctx, region), missing, call));
     }
     findings
 }
@@ -345,6 +339,16 @@ mod tests {
             findings.iter().all(|f| f.resource.id != "ledger-1"),
             "an Aurora member follows its cluster"
         );
+    }
+
+    #[test]
+    fn a_region_not_collected_is_one_error() {
+        let mut snapshot = snapshot(vec![]);
+        snapshot.audited_regions.push(REGION.into());
+        let findings = run_check(&CHECK, &snapshot);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].status, Status::Error);
+        assert!(findings[0].message.en.contains("rds:DescribeDBInstances was not collected"));
     }
 
     #[test]
