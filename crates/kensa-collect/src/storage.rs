@@ -8,12 +8,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_config::SdkConfig;
 use futures::future::join_all;
 use futures::join;
-use kensa_snapshot::{CallError, Collected};
 use kensa_snapshot::storage::{
     BackupVault, DbCluster, DbInstance, DbParameter, DbParameterGroupStatus, DynamoDbTable, Ebs,
     EbsSnapshot, EbsVolume, EfsFileSystem, QueueEncryption, Rds, SnsTopic, SqsQueue, Storage,
     TableEncryption,
 };
+use kensa_snapshot::{CallError, Collected};
 
 use crate::call::{Call, Caller};
 use crate::clients::regional_config;
@@ -155,12 +155,14 @@ fn tls_parameters(parameters: Vec<aws_sdk_rds::types::Parameter>) -> Vec<DbParam
         .into_iter()
         .filter_map(|p| {
             let name = p.parameter_name?;
-            TLS_PARAMETERS.contains(&name.as_str()).then(|| DbParameter {
-                name,
-                value: p.parameter_value,
-                source: p.source,
-                apply_type: p.apply_type,
-            })
+            TLS_PARAMETERS
+                .contains(&name.as_str())
+                .then(|| DbParameter {
+                    name,
+                    value: p.parameter_value,
+                    source: p.source,
+                    apply_type: p.apply_type,
+                })
         })
         .collect()
 }
@@ -169,7 +171,10 @@ async fn rds(caller: &Caller, client: &aws_sdk_rds::Client, region: &str) -> Rds
     let instances = async {
         let call = Call::regional("rds", "DescribeDBInstances", region);
         let pages = caller
-            .all_pages(&call, client.describe_db_instances().into_paginator().send())
+            .all_pages(
+                &call,
+                client.describe_db_instances().into_paginator().send(),
+            )
             .await?;
         let mut instances: Vec<DbInstance> = pages
             .into_iter()
@@ -302,7 +307,10 @@ async fn efs(
 ) -> Result<Vec<EfsFileSystem>, CallError> {
     let call = Call::regional("elasticfilesystem", "DescribeFileSystems", region);
     let pages = caller
-        .all_pages(&call, client.describe_file_systems().into_paginator().send())
+        .all_pages(
+            &call,
+            client.describe_file_systems().into_paginator().send(),
+        )
         .await?;
     let mut file_systems: Vec<EfsFileSystem> = pages
         .into_iter()
@@ -348,8 +356,7 @@ async fn dynamodb(
                 let key_manager = match &kms_master_key_arn {
                     None => Collected::NotCollected,
                     Some(key) => {
-                        let call =
-                            Call::regional("kms", "DescribeKey", region).on(key.clone());
+                        let call = Call::regional("kms", "DescribeKey", region).on(key.clone());
                         caller
                             .call(&call, kms.describe_key().key_id(key).send())
                             .await

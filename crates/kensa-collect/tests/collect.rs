@@ -678,11 +678,7 @@ async fn monitoring_chain_with_a_pending_subscriber_and_unreadable_filters() {
 async fn data_stores_default_to_nothing_and_ebs_default_encryption_off() {
     let fake = FakeAws::with_defaults();
     let snapshot = collect(&fake, 1).await;
-    let failed: Vec<String> = snapshot
-        .errors
-        .iter()
-        .map(|e| e.to_string())
-        .collect();
+    let failed: Vec<String> = snapshot.errors.iter().map(|e| e.to_string()).collect();
     assert_eq!(failed, Vec::<String>::new());
     assert_eq!(snapshot.buckets, Collected::Value(vec![]));
     let storage = &snapshot.regions["us-east-1"].storage;
@@ -734,9 +730,15 @@ async fn rds_keeps_only_the_tls_parameters_of_the_groups_in_use() {
         ),
     );
     fake.route(
-        &[("Action", "DescribeDBParameters"), ("DBParameterGroupName", "locked")],
+        &[
+            ("Action", "DescribeDBParameters"),
+            ("DBParameterGroupName", "locked"),
+        ],
         403,
-        &error_xml("AccessDenied", "not authorized to perform rds:DescribeDBParameters"),
+        &error_xml(
+            "AccessDenied",
+            "not authorized to perform rds:DescribeDBParameters",
+        ),
     );
 
     let snapshot = collect(&fake, 1).await;
@@ -745,7 +747,9 @@ async fn rds_keeps_only_the_tls_parameters_of_the_groups_in_use() {
     assert_eq!(instances.len(), 3);
     assert!(instances[0].storage_encrypted);
     assert_eq!(instances[0].parameter_groups[0].name, "tls");
-    let tls = rds.parameter_groups["tls"].value().expect("the group was read");
+    let tls = rds.parameter_groups["tls"]
+        .value()
+        .expect("the group was read");
     assert_eq!(tls.len(), 1, "only the TLS parameter is kept: {tls:?}");
     assert_eq!(tls[0].name, "rds.force_ssl");
     assert_eq!(tls[0].value.as_deref(), Some("1"));
@@ -756,7 +760,10 @@ async fn rds_keeps_only_the_tls_parameters_of_the_groups_in_use() {
     assert!(snapshot.errors.contains(locked));
     // Two instances share `tls`: it is read once per region.
     assert_eq!(
-        fake.requests_with(&[("Action", "DescribeDBParameters"), ("DBParameterGroupName", "tls")]),
+        fake.requests_with(&[
+            ("Action", "DescribeDBParameters"),
+            ("DBParameterGroupName", "tls")
+        ]),
         2
     );
 }

@@ -167,7 +167,13 @@ fn audit(moto: &MotoServer, dir: &std::path::Path) -> Report {
     let mut command = kensa();
     command
         .current_dir(dir)
-        .args(["audit", "--endpoint-url", &endpoint, "--region", TEST_REGION])
+        .args([
+            "audit",
+            "--endpoint-url",
+            &endpoint,
+            "--region",
+            TEST_REGION,
+        ])
         .args(["--requirement", "ENC-1", "--requirement", "ENC-2"])
         .args(["--format", "json", "--output"])
         .arg(&output);
@@ -235,7 +241,10 @@ async fn unprotected_data_stores_fail_and_protected_ones_pass() {
                 && str_of(f, "/resource/id") == PLAIN_BUCKET
         })
         .expect("the plain bucket's finding");
-    assert_eq!(str_of(plain, "/message/en"), "plain-bucket has no default encryption");
+    assert_eq!(
+        str_of(plain, "/message/en"),
+        "plain-bucket has no default encryption"
+    );
     assert_eq!(str_of(plain, "/resource/region"), TEST_REGION);
     let tls = findings(json)
         .iter()

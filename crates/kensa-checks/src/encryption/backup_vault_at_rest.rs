@@ -109,7 +109,10 @@ mod tests {
                 REGION,
                 Storage {
                     backup_vaults: Collected::Value(vec![
-                        vault("Default", Some("arn:aws:kms:ap-northeast-1:123456789012:key/bk")),
+                        vault(
+                            "Default",
+                            Some("arn:aws:kms:ap-northeast-1:123456789012:key/bk"),
+                        ),
                         vault("bare", None),
                     ]),
                     ..Default::default()

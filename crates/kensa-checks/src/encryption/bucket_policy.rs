@@ -42,7 +42,10 @@ pub enum Gap {
     /// It applies to some principals only.
     Principal { principal: Value },
     /// It denies only these actions (or uses `NotAction`).
-    Actions { actions: Vec<String>, not_action: bool },
+    Actions {
+        actions: Vec<String>,
+        not_action: bool,
+    },
     /// It does not cover the bucket itself.
     Bucket { arn: String },
     /// It does not cover (all) the bucket's objects.
@@ -130,8 +133,8 @@ pub fn tls_only(document: &str, partition: &str, bucket: &str) -> Result<TlsOnly
         if let Some(principal) = principal_gap(raw) {
             gaps.push(Gap::Principal { principal });
         }
-        let all_actions = !statement.not_action
-            && statement.actions.iter().any(|a| covers_every_s3_action(a));
+        let all_actions =
+            !statement.not_action && statement.actions.iter().any(|a| covers_every_s3_action(a));
         if !all_actions {
             gaps.push(Gap::Actions {
                 actions: statement.actions.clone(),
@@ -148,7 +151,9 @@ pub fn tls_only(document: &str, partition: &str, bucket: &str) -> Result<TlsOnly
             None => (false, false),
             Some(patterns) => (
                 patterns.iter().any(|p| action_matches(p, &bucket_arn)),
-                patterns.iter().any(|p| covers_everything_under(p, &objects_arn)),
+                patterns
+                    .iter()
+                    .any(|p| covers_everything_under(p, &objects_arn)),
             ),
         };
         if gaps.is_empty() {
@@ -166,7 +171,10 @@ pub fn tls_only(document: &str, partition: &str, bucket: &str) -> Result<TlsOnly
             });
         }
         // Report the statement that comes closest.
-        if partial.as_ref().is_none_or(|(_, best)| gaps.len() < best.len()) {
+        if partial
+            .as_ref()
+            .is_none_or(|(_, best)| gaps.len() < best.len())
+        {
             partial = Some((reference, gaps));
         }
     }
@@ -347,8 +355,18 @@ mod tests {
     fn accepted_spellings() {
         for (principal, action, resource, condition) in [
             (r#"{"AWS":"*"}"#, r#""*""#, BOTH, INSECURE),
-            (r#"{"AWS":["*"]}"#, r#"["S3:*"]"#, r#""*""#, r#"{"BoolIfExists":{"aws:securetransport":false}}"#),
-            (r#""*""#, r#""s3:*""#, r#""arn:aws:s3:::logs*""#, r#"{"Bool":{"AWS:SecureTransport":["FALSE"]}}"#),
+            (
+                r#"{"AWS":["*"]}"#,
+                r#"["S3:*"]"#,
+                r#""*""#,
+                r#"{"BoolIfExists":{"aws:securetransport":false}}"#,
+            ),
+            (
+                r#""*""#,
+                r#""s3:*""#,
+                r#""arn:aws:s3:::logs*""#,
+                r#"{"Bool":{"AWS:SecureTransport":["FALSE"]}}"#,
+            ),
         ] {
             let statement = deny(principal, action, resource, condition);
             assert_eq!(read(&statement), Ok(enforced(0)), "{statement}");
@@ -378,7 +396,12 @@ mod tests {
                 }],
             })
         );
-        let some_actions = deny(r#""*""#, r#"["s3:GetObject","s3:PutObject"]"#, BOTH, INSECURE);
+        let some_actions = deny(
+            r#""*""#,
+            r#"["s3:GetObject","s3:PutObject"]"#,
+            BOTH,
+            INSECURE,
+        );
         let TlsOnly::Partial { gaps, .. } = read(&some_actions).unwrap() else {
             panic!("not partial");
         };
@@ -393,7 +416,12 @@ mod tests {
             gaps[0].text().en,
             "it denies only s3:GetObject, s3:PutObject, not every S3 action (`s3:*`)"
         );
-        let one_account = deny(r#"{"AWS":"arn:aws:iam::111122223333:root"}"#, r#""s3:*""#, BOTH, INSECURE);
+        let one_account = deny(
+            r#"{"AWS":"arn:aws:iam::111122223333:root"}"#,
+            r#""s3:*""#,
+            BOTH,
+            INSECURE,
+        );
         assert!(matches!(
             read(&one_account).unwrap(),
             TlsOnly::Partial { ref gaps, .. } if matches!(gaps[..], [Gap::Principal { .. }])
@@ -416,12 +444,22 @@ mod tests {
                 }],
             }
         );
-        let prefix_only = deny(r#""*""#, r#""s3:*""#, r#"["arn:aws:s3:::logs","arn:aws:s3:::logs/private/*"]"#, INSECURE);
+        let prefix_only = deny(
+            r#""*""#,
+            r#""s3:*""#,
+            r#"["arn:aws:s3:::logs","arn:aws:s3:::logs/private/*"]"#,
+            INSECURE,
+        );
         assert!(matches!(
             read(&prefix_only).unwrap(),
             TlsOnly::Partial { ref gaps, .. } if matches!(gaps[..], [Gap::Objects { .. }])
         ));
-        let one_char = deny(r#""*""#, r#""s3:*""#, r#"["arn:aws:s3:::logs","arn:aws:s3:::logs/?"]"#, INSECURE);
+        let one_char = deny(
+            r#""*""#,
+            r#""s3:*""#,
+            r#"["arn:aws:s3:::logs","arn:aws:s3:::logs/?"]"#,
+            INSECURE,
+        );
         assert!(matches!(read(&one_char).unwrap(), TlsOnly::Partial { .. }));
     }
 
@@ -443,10 +481,17 @@ mod tests {
 
     #[test]
     fn malformed_policies_are_errors_with_the_statement() {
-        let err = read(r#"[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":[]}]"#)
-            .unwrap_err();
+        let err = read(
+            r#"[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":[]}]"#,
+        )
+        .unwrap_err();
         assert_eq!(err.to_string(), "statement 0: `Condition` is not an object");
-        assert!(tls_only("{", "aws", BUCKET).unwrap_err().to_string().starts_with("not JSON"));
+        assert!(
+            tls_only("{", "aws", BUCKET)
+                .unwrap_err()
+                .to_string()
+                .starts_with("not JSON")
+        );
     }
 
     proptest! {

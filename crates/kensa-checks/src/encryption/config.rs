@@ -45,11 +45,17 @@ impl S3RequireKms {
     pub fn validate(&self) -> Result<(), String> {
         for pattern in &self.buckets {
             Glob::new(pattern).map_err(|e| {
-                format!("encryption.s3_require_kms.buckets: `{pattern}` is not a valid pattern: {e}")
+                format!(
+                    "encryption.s3_require_kms.buckets: `{pattern}` is not a valid pattern: {e}"
+                )
             })?;
         }
         for tag in &self.tags {
-            if tag.split('=').next().is_none_or(|key| key.trim().is_empty()) {
+            if tag
+                .split('=')
+                .next()
+                .is_none_or(|key| key.trim().is_empty())
+            {
                 return Err(format!(
                     "encryption.s3_require_kms.tags: `{tag}` has no key; write KEY or KEY=VALUE"
                 ));

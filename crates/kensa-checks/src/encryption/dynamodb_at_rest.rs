@@ -6,7 +6,9 @@ use kensa_snapshot::storage::TableEncryption;
 use serde_json::json;
 
 use super::{each_item, regional_arn};
-use crate::{Check, CheckMeta, Context, Finding, Resource, Severity, StaticText, Status, Text, text};
+use crate::{
+    Check, CheckMeta, Context, Finding, Resource, Severity, StaticText, Status, Text, text,
+};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -48,9 +50,15 @@ fn key_type(encryption: &TableEncryption) -> Result<Text, Missing<'_>> {
         return Ok(Text::new("the AWS owned key", "AWS 所有キー"));
     }
     Ok(match encryption.key_manager.get()?.as_str() {
-        "AWS" => Text::new("the AWS managed key (aws/dynamodb)", "AWS マネージドキー (aws/dynamodb)"),
+        "AWS" => Text::new(
+            "the AWS managed key (aws/dynamodb)",
+            "AWS マネージドキー (aws/dynamodb)",
+        ),
         "CUSTOMER" => Text::new("a customer managed key", "カスタマーマネージドキー"),
-        other => Text::new(format!("a key managed by {other}"), format!("{other} が管理するキー")),
+        other => Text::new(
+            format!("a key managed by {other}"),
+            format!("{other} が管理するキー"),
+        ),
     })
 }
 
@@ -144,7 +152,11 @@ mod tests {
                 dynamodb_tables: Collected::Value(vec![
                     table("owned", None, Collected::NotCollected),
                     table("managed", Some("ENABLED"), Collected::Value("AWS".into())),
-                    table("customer", Some("ENABLED"), Collected::Value("CUSTOMER".into())),
+                    table(
+                        "customer",
+                        Some("ENABLED"),
+                        Collected::Value("CUSTOMER".into()),
+                    ),
                     table(
                         "locked",
                         Some("INACCESSIBLE_ENCRYPTION_CREDENTIALS"),

@@ -106,7 +106,10 @@ mod tests {
             ("eu-west-1", storage(Collected::Value(false))),
             (
                 "us-east-1",
-                storage(Collected::Error(not_implemented("ec2", "GetEbsEncryptionByDefault"))),
+                storage(Collected::Error(not_implemented(
+                    "ec2",
+                    "GetEbsEncryptionByDefault",
+                ))),
             ),
         ]);
         snapshot.audited_regions.push("us-west-2".into());

@@ -111,7 +111,10 @@ mod tests {
                 REGION,
                 Storage {
                     ebs: Ebs {
-                        snapshots: Collected::Value(vec![snap("snap-1", true), snap("snap-2", false)]),
+                        snapshots: Collected::Value(vec![
+                            snap("snap-1", true),
+                            snap("snap-2", false),
+                        ]),
                         ..Default::default()
                     },
                     ..Default::default()

@@ -108,7 +108,14 @@ mod tests {
             name: None,
             encrypted,
             kms_key_id: encrypted.then(|| "arn:aws:kms:ap-northeast-1:123456789012:key/ebs".into()),
-            state: Some(if attached_to.is_empty() { "available" } else { "in-use" }.into()),
+            state: Some(
+                if attached_to.is_empty() {
+                    "available"
+                } else {
+                    "in-use"
+                }
+                .into(),
+            ),
             attached_to: attached_to.iter().map(|i| (*i).to_owned()).collect(),
         }
     }

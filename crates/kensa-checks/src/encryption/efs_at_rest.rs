@@ -51,7 +51,12 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 kind: "AWS::EFS::FileSystem".to_owned(),
                 id: id.clone(),
                 arn: fs.arn.clone().or_else(|| {
-                    regional_arn(ctx, region, "elasticfilesystem", &format!("file-system/{id}"))
+                    regional_arn(
+                        ctx,
+                        region,
+                        "elasticfilesystem",
+                        &format!("file-system/{id}"),
+                    )
                 }),
                 name: fs.name.clone().or_else(|| Some(id.clone())),
                 region: region.to_owned(),

@@ -34,7 +34,10 @@ pub fn tls_parameter(engine: &str) -> Option<&'static str> {
     let engine = engine.to_ascii_lowercase();
     if engine == "postgres" || engine == "aurora-postgresql" || engine.starts_with("sqlserver") {
         Some("rds.force_ssl")
-    } else if matches!(engine.as_str(), "mysql" | "mariadb" | "aurora-mysql" | "aurora") {
+    } else if matches!(
+        engine.as_str(),
+        "mysql" | "mariadb" | "aurora-mysql" | "aurora"
+    ) {
         Some("require_secure_transport")
     } else {
         None
@@ -68,12 +71,18 @@ mod tests {
     fn engines_and_defaults() {
         assert_eq!(tls_parameter("postgres"), Some("rds.force_ssl"));
         assert_eq!(tls_parameter("sqlserver-se"), Some("rds.force_ssl"));
-        assert_eq!(tls_parameter("aurora-mysql"), Some("require_secure_transport"));
+        assert_eq!(
+            tls_parameter("aurora-mysql"),
+            Some("require_secure_transport")
+        );
         assert_eq!(tls_parameter("oracle-ee"), None);
         assert!(engine_default_requires_tls("postgres", Some("15.4")));
         assert!(engine_default_requires_tls("postgres", Some("16")));
         assert!(!engine_default_requires_tls("postgres", Some("14.9")));
-        assert!(!engine_default_requires_tls("aurora-postgresql", Some("16.1")));
+        assert!(!engine_default_requires_tls(
+            "aurora-postgresql",
+            Some("16.1")
+        ));
         assert!(!engine_default_requires_tls("mysql", Some("8.0.35")));
         assert!(!engine_default_requires_tls("postgres", None));
         assert_eq!(parameter_on("ON"), Some(true));

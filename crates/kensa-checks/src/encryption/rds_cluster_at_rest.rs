@@ -94,7 +94,9 @@ mod tests {
     fn every_branch_in_both_languages() {
         let cluster = |id: &str, encrypted: bool| DbCluster {
             identifier: id.into(),
-            arn: Some(format!("arn:aws:rds:ap-northeast-1:123456789012:cluster:{id}")),
+            arn: Some(format!(
+                "arn:aws:rds:ap-northeast-1:123456789012:cluster:{id}"
+            )),
             engine: "aurora-postgresql".into(),
             engine_version: Some("16.1".into()),
             storage_encrypted: encrypted,
@@ -106,7 +108,10 @@ mod tests {
                 REGION,
                 Storage {
                     rds: Rds {
-                        clusters: Collected::Value(vec![cluster("ledger", true), cluster("scratch", false)]),
+                        clusters: Collected::Value(vec![
+                            cluster("ledger", true),
+                            cluster("scratch", false),
+                        ]),
                         ..Default::default()
                     },
                     ..Default::default()

@@ -276,30 +276,73 @@ mod tests {
         DbParameter {
             name: name.into(),
             value: value.map(str::to_owned),
-            source: Some(if value.is_some() { "user" } else { "engine-default" }.into()),
+            source: Some(
+                if value.is_some() {
+                    "user"
+                } else {
+                    "engine-default"
+                }
+                .into(),
+            ),
             apply_type: Some(apply_type.into()),
         }
     }
 
     #[test]
     fn every_branch_in_both_languages() {
-        let mut aurora_member = instance("ledger-1", "aurora-mysql", "8.0.mysql_aurora.3.05.2", "default.aurora-mysql8.0", "in-sync");
+        let mut aurora_member = instance(
+            "ledger-1",
+            "aurora-mysql",
+            "8.0.mysql_aurora.3.05.2",
+            "default.aurora-mysql8.0",
+            "in-sync",
+        );
         aurora_member.cluster_identifier = Some("ledger".into());
         let groups = [
-            ("forced-pg", Collected::Value(vec![parameter("rds.force_ssl", Some("1"), "dynamic")])),
-            ("default.postgres16", Collected::Value(vec![parameter("rds.force_ssl", None, "dynamic")])),
+            (
+                "forced-pg",
+                Collected::Value(vec![parameter("rds.force_ssl", Some("1"), "dynamic")]),
+            ),
+            (
+                "default.postgres16",
+                Collected::Value(vec![parameter("rds.force_ssl", None, "dynamic")]),
+            ),
             ("default.postgres14", Collected::Value(vec![])),
-            ("open-mysql", Collected::Value(vec![parameter("require_secure_transport", Some("OFF"), "dynamic")])),
-            ("forced-sqlserver", Collected::Value(vec![parameter("rds.force_ssl", Some("1"), "static")])),
-            ("odd-mariadb", Collected::Value(vec![parameter("require_secure_transport", Some("{TrueIfReplica}"), "dynamic")])),
-            ("unreadable", Collected::Error(not_implemented("rds", "DescribeDBParameters"))),
+            (
+                "open-mysql",
+                Collected::Value(vec![parameter(
+                    "require_secure_transport",
+                    Some("OFF"),
+                    "dynamic",
+                )]),
+            ),
+            (
+                "forced-sqlserver",
+                Collected::Value(vec![parameter("rds.force_ssl", Some("1"), "static")]),
+            ),
+            (
+                "odd-mariadb",
+                Collected::Value(vec![parameter(
+                    "require_secure_transport",
+                    Some("{TrueIfReplica}"),
+                    "dynamic",
+                )]),
+            ),
+            (
+                "unreadable",
+                Collected::Error(not_implemented("rds", "DescribeDBParameters")),
+            ),
         ]
         .into_iter()
         .map(|(name, params)| (name.to_owned(), params))
         .collect();
         let cluster_groups = [(
             "ledger-params".to_owned(),
-            Collected::Value(vec![parameter("require_secure_transport", Some("ON"), "dynamic")]),
+            Collected::Value(vec![parameter(
+                "require_secure_transport",
+                Some("ON"),
+                "dynamic",
+            )]),
         )]
         .into_iter()
         .collect();
@@ -309,13 +352,37 @@ mod tests {
                 rds: Rds {
                     instances: Collected::Value(vec![
                         instance("pg-forced", "postgres", "14.10", "forced-pg", "in-sync"),
-                        instance("pg16-default", "postgres", "16.3", "default.postgres16", "in-sync"),
-                        instance("pg14-default", "postgres", "14.10", "default.postgres14", "in-sync"),
+                        instance(
+                            "pg16-default",
+                            "postgres",
+                            "16.3",
+                            "default.postgres16",
+                            "in-sync",
+                        ),
+                        instance(
+                            "pg14-default",
+                            "postgres",
+                            "14.10",
+                            "default.postgres14",
+                            "in-sync",
+                        ),
                         instance("shop", "mysql", "8.0.35", "open-mysql", "in-sync"),
-                        instance("erp", "sqlserver-se", "16.00", "forced-sqlserver", "pending-reboot"),
+                        instance(
+                            "erp",
+                            "sqlserver-se",
+                            "16.00",
+                            "forced-sqlserver",
+                            "pending-reboot",
+                        ),
                         instance("odd", "mariadb", "10.11", "odd-mariadb", "in-sync"),
                         instance("blind", "postgres", "15.5", "unreadable", "in-sync"),
-                        instance("billing", "oracle-ee", "19", "default.oracle-ee-19", "in-sync"),
+                        instance(
+                            "billing",
+                            "oracle-ee",
+                            "19",
+                            "default.oracle-ee-19",
+                            "in-sync",
+                        ),
                         aurora_member,
                     ]),
                     clusters: Collected::Value(vec![DbCluster {
@@ -348,7 +415,12 @@ mod tests {
         let findings = run_check(&CHECK, &snapshot);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].status, Status::Error);
-        assert!(findings[0].message.en.contains("rds:DescribeDBInstances was not collected"));
+        assert!(
+            findings[0]
+                .message
+                .en
+                .contains("rds:DescribeDBInstances was not collected")
+        );
     }
 
     #[test]
@@ -367,6 +439,11 @@ mod tests {
         let findings = run_check(&CHECK, &snapshot);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].status, Status::Error);
-        assert!(findings[0].message.en.contains("rds:DescribeDBInstances failed"));
+        assert!(
+            findings[0]
+                .message
+                .en
+                .contains("rds:DescribeDBInstances failed")
+        );
     }
 }

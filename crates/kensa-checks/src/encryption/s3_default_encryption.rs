@@ -72,11 +72,7 @@ fn kms_rule(ctx: &Context<'_>, bucket: &S3Bucket) -> Result<Option<KmsRule>, Box
     }
 }
 
-fn judge(
-    ctx: &Context<'_>,
-    bucket: &S3Bucket,
-    encryption: &Option<BucketEncryption>,
-) -> Finding {
+fn judge(ctx: &Context<'_>, bucket: &S3Bucket, encryption: &Option<BucketEncryption>) -> Finding {
     let meta = &CHECK.meta;
     let name = &bucket.name;
     let resource = bucket_resource(ctx, bucket);
@@ -167,9 +163,10 @@ mod tests {
             encryption: Collected::Value(algorithm.map(|a| BucketEncryption {
                 rules: vec![BucketEncryptionRule {
                     sse_algorithm: a.into(),
-                    kms_master_key_id: a.starts_with("aws:kms").then(|| {
-                        "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd".to_owned()
-                    }),
+                    kms_master_key_id:
+                        a.starts_with("aws:kms").then(|| {
+                            "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd".to_owned()
+                        }),
                     bucket_key_enabled: false,
                 }],
             })),
@@ -218,7 +215,11 @@ mod tests {
         let snapshot = with_buckets(vec![
             bucket("payroll-2026", Some("AES256"), &[]),
             bucket("hr", Some("AES256"), &[("classification", "confidential")]),
-            bucket("hr-kms", Some("aws:kms"), &[("classification", "confidential")]),
+            bucket(
+                "hr-kms",
+                Some("aws:kms"),
+                &[("classification", "confidential")],
+            ),
             bucket("web", Some("AES256"), &[("classification", "public")]),
             untagged,
         ]);

@@ -52,7 +52,9 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         let name = &bucket.name;
         let policy = match bucket.policy.get() {
             Ok(policy) => policy,
-            Err(missing) => return bucket_missing(ctx, meta, bucket, missing, "s3:GetBucketPolicy"),
+            Err(missing) => {
+                return bucket_missing(ctx, meta, bucket, missing, "s3:GetBucketPolicy");
+            }
         };
         let resource = bucket_resource(ctx, bucket);
         let Some(document) = policy else {

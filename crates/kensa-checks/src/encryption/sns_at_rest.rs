@@ -46,7 +46,12 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
         "sns:ListTopics",
         |s| &s.sns_topics,
         |region, topic| {
-            let name = topic.arn.rsplit(':').next().unwrap_or(&topic.arn).to_owned();
+            let name = topic
+                .arn
+                .rsplit(':')
+                .next()
+                .unwrap_or(&topic.arn)
+                .to_owned();
             let resource = Resource {
                 kind: "AWS::SNS::Topic".to_owned(),
                 id: topic.arn.clone(),
@@ -103,7 +108,10 @@ mod tests {
                 sns_topics: Collected::Value(vec![
                     topic("alerts", Collected::Value(Some("alias/aws/sns".into()))),
                     topic("plain", Collected::Value(None)),
-                    topic("hidden", Collected::Error(not_implemented("sns", "GetTopicAttributes"))),
+                    topic(
+                        "hidden",
+                        Collected::Error(not_implemented("sns", "GetTopicAttributes")),
+                    ),
                 ]),
                 ..Default::default()
             },

@@ -65,7 +65,10 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 "kms_master_key_id": encryption.kms_master_key_id,
                 "sqs_managed_sse_enabled": encryption.sqs_managed_sse_enabled,
             });
-            match (&encryption.kms_master_key_id, encryption.sqs_managed_sse_enabled) {
+            match (
+                &encryption.kms_master_key_id,
+                encryption.sqs_managed_sse_enabled,
+            ) {
                 (Some(key), _) => meta.finding(
                     Status::Pass,
                     resource,
@@ -126,7 +129,10 @@ mod tests {
                     queue("orders", plain(Some("alias/aws/sqs"), false)),
                     queue("events", plain(None, true)),
                     queue("legacy", plain(None, false)),
-                    queue("hidden", Collected::Error(not_implemented("sqs", "GetQueueAttributes"))),
+                    queue(
+                        "hidden",
+                        Collected::Error(not_implemented("sqs", "GetQueueAttributes")),
+                    ),
                 ]),
                 ..Default::default()
             },

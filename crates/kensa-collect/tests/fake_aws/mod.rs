@@ -200,7 +200,10 @@ impl FakeAws {
              <requestId>req</requestId><ebsEncryptionByDefault>false</ebsEncryptionByDefault>\
              </GetEbsEncryptionByDefaultResponse>",
         );
-        for (action, list) in [("DescribeVolumes", "volumeSet"), ("DescribeSnapshots", "snapshotSet")] {
+        for (action, list) in [
+            ("DescribeVolumes", "volumeSet"),
+            ("DescribeSnapshots", "snapshotSet"),
+        ] {
             fake.route(
                 &[("Action", action)],
                 200,
@@ -214,7 +217,11 @@ impl FakeAws {
             ("DescribeDBInstances", "DBInstances"),
             ("DescribeDBClusters", "DBClusters"),
         ] {
-            fake.route(&[("Action", action)], 200, &rds_ok(action, &format!("<{list}/>")));
+            fake.route(
+                &[("Action", action)],
+                200,
+                &rds_ok(action, &format!("<{list}/>")),
+            );
         }
         fake.route(
             &[("Path", "/2015-02-01/file-systems")],
