@@ -6,6 +6,7 @@ pub mod alarms;
 pub mod check;
 pub mod config;
 pub mod docs;
+pub mod encryption;
 pub mod exceptions;
 mod finding;
 pub mod frameworks;

@@ -1,7 +1,7 @@
 //! Every check kensa has, in the sheet's order.
 
 use crate::Check;
-use crate::{alarms, iam, network, services};
+use crate::{alarms, encryption, iam, network, services};
 
 /// The registry. Adding a check: write its file, list it here, run
 /// `UPDATE_DOCS=1 cargo test -p kensa-checks docs` to generate its page.
@@ -58,6 +58,17 @@ pub static CHECKS: &[&Check] = &[
     &services::guardduty_notified::CHECK,
     &services::security_hub::CHECK,
     &services::cloudtrail_trail::CHECK,
+    &encryption::elb_listeners::CHECK,
+    &encryption::classic_elb_listeners::CHECK,
+    &encryption::cloudfront::CHECK,
+    &encryption::elasticache::IN_TRANSIT,
+    &encryption::opensearch::IN_TRANSIT,
+    &encryption::redshift::IN_TRANSIT,
+    &encryption::elasticache::AT_REST,
+    &encryption::opensearch::AT_REST,
+    &encryption::redshift::AT_REST,
+    &encryption::cloudtrail_kms::CHECK,
+    &encryption::log_groups_kms::CHECK,
 ];
 
 pub fn find(id: &str) -> Option<&'static Check> {

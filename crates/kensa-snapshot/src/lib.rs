@@ -9,6 +9,7 @@
 mod collected;
 mod credential_report;
 pub mod ec2;
+pub mod endpoints;
 mod iam;
 mod io;
 pub mod monitoring;
@@ -59,6 +60,10 @@ pub struct Snapshot {
     /// S3 settings of the buckets CloudTrail delivers to (SVC-7).
     #[serde(default)]
     pub trail_buckets: services::TrailBuckets,
+    /// CloudFront distributions (`cloudfront:ListDistributions`): a global
+    /// service, read once (ENC-1).
+    #[serde(default)]
+    pub cloudfront: Collected<Vec<endpoints::Distribution>>,
     /// Every call that failed during collection, in the order they failed.
     /// The same errors also sit in the [`Collected`] value they left empty.
     #[serde(default)]
@@ -78,6 +83,10 @@ pub struct Region {
     /// EventBridge rules: the chain ALM-1..ALM-11 follow.
     #[serde(default)]
     pub monitoring: monitoring::Monitoring,
+    /// Load balancers, ElastiCache, OpenSearch, Redshift and CloudWatch
+    /// Logs groups: what ENC-1 and ENC-2 read.
+    #[serde(default)]
+    pub endpoints: endpoints::Endpoints,
 }
 
 /// The account and the identity that collected it.
@@ -103,6 +112,7 @@ impl Snapshot {
             iam: Iam::default(),
             regions: BTreeMap::new(),
             trail_buckets: services::TrailBuckets::default(),
+            cloudfront: Collected::NotCollected,
             errors: Vec::new(),
         }
     }
