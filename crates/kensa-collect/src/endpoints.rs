@@ -88,10 +88,7 @@ pub(crate) async fn collect(caller: &Caller, clients: &Clients, region: &str) ->
 
 fn action(a: aws_sdk_elasticloadbalancingv2::types::Action) -> ListenerAction {
     ListenerAction {
-        kind: a
-            .r#type
-            .map(|t| t.as_str().to_owned())
-            .unwrap_or_default(),
+        kind: a.r#type.map(|t| t.as_str().to_owned()).unwrap_or_default(),
         redirect_protocol: a.redirect_config.and_then(|r| r.protocol),
     }
 }
@@ -137,8 +134,8 @@ async fn listeners(
     region: &str,
     load_balancer_arn: &str,
 ) -> Result<Vec<Listener>, CallError> {
-    let call = Call::regional("elasticloadbalancing", "DescribeListeners", region)
-        .on(load_balancer_arn);
+    let call =
+        Call::regional("elasticloadbalancing", "DescribeListeners", region).on(load_balancer_arn);
     let pages = caller
         .all_pages(
             &call,
@@ -207,7 +204,12 @@ async fn rules(
             arn: r.rule_arn.unwrap_or_default(),
             priority: r.priority.unwrap_or_default(),
             is_default: r.is_default.unwrap_or(false),
-            actions: r.actions.unwrap_or_default().into_iter().map(action).collect(),
+            actions: r
+                .actions
+                .unwrap_or_default()
+                .into_iter()
+                .map(action)
+                .collect(),
         })
         .collect())
 }
@@ -295,8 +297,12 @@ async fn classic_load_balancers(
         })
         .collect();
     let mut out = join_all(listed.into_iter().map(|mut lb| async move {
-        let call = Call::regional("elasticloadbalancing", "DescribeLoadBalancerPolicies", region)
-            .on(lb.name.clone());
+        let call = Call::regional(
+            "elasticloadbalancing",
+            "DescribeLoadBalancerPolicies",
+            region,
+        )
+        .on(lb.name.clone());
         lb.policies = caller
             .call(
                 &call,
@@ -497,7 +503,8 @@ async fn redshift(
         .flat_map(|c| c.parameter_groups.iter().cloned())
         .collect();
     let parameters = join_all(groups.into_iter().map(|group| async move {
-        let call = Call::regional("redshift", "DescribeClusterParameters", region).on(group.clone());
+        let call =
+            Call::regional("redshift", "DescribeClusterParameters", region).on(group.clone());
         let answer = caller
             .all_pages(
                 &call,
@@ -576,11 +583,7 @@ fn distribution(d: aws_sdk_cloudfront::types::DistributionSummary) -> Distributi
             viewer_protocol_policy: b.viewer_protocol_policy.as_str().to_owned(),
         });
     }
-    for b in d
-        .cache_behaviors
-        .and_then(|c| c.items)
-        .unwrap_or_default()
-    {
+    for b in d.cache_behaviors.and_then(|c| c.items).unwrap_or_default() {
         cache_behaviors.push(CacheBehavior {
             path_pattern: Some(b.path_pattern),
             target_origin_id: b.target_origin_id,
@@ -593,8 +596,7 @@ fn distribution(d: aws_sdk_cloudfront::types::DistributionSummary) -> Distributi
         .unwrap_or_default()
         .into_iter()
         .map(|o| {
-            let (kind, policy, protocols) = match (&o.custom_origin_config, &o.vpc_origin_config)
-            {
+            let (kind, policy, protocols) = match (&o.custom_origin_config, &o.vpc_origin_config) {
                 (Some(custom), _) => (
                     "custom",
                     Some(custom.origin_protocol_policy.as_str().to_owned()),

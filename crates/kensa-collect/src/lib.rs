@@ -194,7 +194,12 @@ fn endpoints_errors(errors: &mut Vec<CallError>, endpoints: &kensa_snapshot::end
     }
     push(errors, &endpoints.ssl_policies);
     push(errors, &endpoints.classic_load_balancers);
-    for lb in endpoints.classic_load_balancers.value().into_iter().flatten() {
+    for lb in endpoints
+        .classic_load_balancers
+        .value()
+        .into_iter()
+        .flatten()
+    {
         push(errors, &lb.policies);
     }
     push(errors, &endpoints.cache_replication_groups);

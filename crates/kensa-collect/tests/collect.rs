@@ -683,7 +683,10 @@ async fn load_balancers_listeners_rules_and_policies() {
     let http = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/80";
     let https = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/443";
     fake.route(
-        &[("Action", "DescribeLoadBalancers"), ("Version", "2015-12-01")],
+        &[
+            ("Action", "DescribeLoadBalancers"),
+            ("Version", "2015-12-01"),
+        ],
         200,
         &iam_ok(
             "DescribeLoadBalancers",
@@ -741,7 +744,10 @@ async fn load_balancers_listeners_rules_and_policies() {
         ),
     );
     fake.route(
-        &[("Action", "DescribeLoadBalancers"), ("Version", "2012-06-01")],
+        &[
+            ("Action", "DescribeLoadBalancers"),
+            ("Version", "2012-06-01"),
+        ],
         200,
         &iam_ok(
             "DescribeLoadBalancers",
@@ -754,19 +760,28 @@ async fn load_balancers_listeners_rules_and_policies() {
         ),
     );
     fake.route(
-        &[("Action", "DescribeLoadBalancerPolicies"), ("LoadBalancerName", "legacy")],
+        &[
+            ("Action", "DescribeLoadBalancerPolicies"),
+            ("LoadBalancerName", "legacy"),
+        ],
         403,
         &error_xml("AccessDenied", "not allowed"),
     );
     let snapshot = collect(&fake, 1).await;
     let endpoints = &snapshot.regions["us-east-1"].endpoints;
-    let lbs = endpoints.load_balancers.value().expect("load balancers read");
+    let lbs = endpoints
+        .load_balancers
+        .value()
+        .expect("load balancers read");
     assert_eq!(lbs.len(), 1);
     assert_eq!(lbs[0].kind, "application");
     let listeners = lbs[0].listeners.value().expect("listeners read");
     // Sorted by port; only the HTTP listener's rules are asked for.
     assert_eq!(listeners[0].port, Some(80));
-    assert_eq!(listeners[0].default_actions[0].redirect_protocol.as_deref(), Some("HTTPS"));
+    assert_eq!(
+        listeners[0].default_actions[0].redirect_protocol.as_deref(),
+        Some("HTTPS")
+    );
     let rules = listeners[0].rules.value().expect("rules read");
     assert!(rules[0].is_default);
     assert_eq!(listeners[1].rules, Collected::NotCollected);
@@ -777,14 +792,23 @@ async fn load_balancers_listeners_rules_and_policies() {
     let policies = endpoints.ssl_policies.value().expect("SSL policies read");
     assert_eq!(
         policies.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
-        ["ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-TLS13-1-3-2021-06"]
+        [
+            "ELBSecurityPolicy-2016-08",
+            "ELBSecurityPolicy-TLS13-1-3-2021-06"
+        ]
     );
     let classic = endpoints
         .classic_load_balancers
         .value()
         .expect("classic load balancers read");
-    assert_eq!(classic[0].listeners[0].policy_names, ["ELBSecurityPolicy-2016-08"]);
-    let error = classic[0].policies.error().expect("the policies call failed");
+    assert_eq!(
+        classic[0].listeners[0].policy_names,
+        ["ELBSecurityPolicy-2016-08"]
+    );
+    let error = classic[0]
+        .policies
+        .error()
+        .expect("the policies call failed");
     assert_eq!(error.operation, "DescribeLoadBalancerPolicies");
     assert_eq!(error.resource.as_deref(), Some("legacy"));
     assert!(

@@ -111,8 +111,18 @@ async fn seed_load_balancers(sdk: &SdkConfig) {
     let listeners = [
         (80, ProtocolEnum::Http, None, forward.clone()),
         (8080, ProtocolEnum::Http, None, redirect),
-        (443, ProtocolEnum::Https, Some("ELBSecurityPolicy-TLS13-1-2-2021-06"), forward.clone()),
-        (8443, ProtocolEnum::Https, Some("ELBSecurityPolicy-2016-08"), forward),
+        (
+            443,
+            ProtocolEnum::Https,
+            Some("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+            forward.clone(),
+        ),
+        (
+            8443,
+            ProtocolEnum::Https,
+            Some("ELBSecurityPolicy-2016-08"),
+            forward,
+        ),
     ];
     for (port, protocol, policy, action) in listeners {
         let mut request = elbv2
@@ -184,7 +194,9 @@ async fn seed_services(sdk: &SdkConfig) {
         .domain_endpoint_options(
             aws_sdk_opensearch::types::DomainEndpointOptions::builder()
                 .enforce_https(true)
-                .tls_security_policy(aws_sdk_opensearch::types::TlsSecurityPolicy::PolicyMinTls12201907)
+                .tls_security_policy(
+                    aws_sdk_opensearch::types::TlsSecurityPolicy::PolicyMinTls12201907,
+                )
                 .build(),
         )
         .send()
@@ -249,9 +261,7 @@ async fn seed_services(sdk: &SdkConfig) {
                                 .id("site")
                                 .domain_name("site-bucket.s3.amazonaws.com")
                                 .s3_origin_config(
-                                    S3OriginConfig::builder()
-                                        .origin_access_identity("")
-                                        .build(),
+                                    S3OriginConfig::builder().origin_access_identity("").build(),
                                 )
                                 .build()
                                 .expect("an origin"),
@@ -286,7 +296,12 @@ fn audit(moto: &MotoServer, dir: &std::path::Path) -> Report {
         .args(["--format", "json", "--output"])
         .arg(&output);
     let outcome = run(&mut command);
-    assert_eq!(outcome.code, Some(1), "FAILs make kensa exit 1\n{}", outcome.describe());
+    assert_eq!(
+        outcome.code,
+        Some(1),
+        "FAILs make kensa exit 1\n{}",
+        outcome.describe()
+    );
     read_report(outcome, &output)
 }
 
@@ -296,9 +311,15 @@ fn finding<'a>(report: &'a Value, check: &str, resource: &str) -> &'a Value {
         .iter()
         .find(|f| {
             str_of(f, "/check_id") == check
-                && (str_of(f, "/resource/name") == resource || str_of(f, "/resource/id") == resource)
+                && (str_of(f, "/resource/name") == resource
+                    || str_of(f, "/resource/id") == resource)
         })
-        .unwrap_or_else(|| panic!("no {check} finding for {resource}\n{}", listing(findings(report))))
+        .unwrap_or_else(|| {
+            panic!(
+                "no {check} finding for {resource}\n{}",
+                listing(findings(report))
+            )
+        })
 }
 
 fn status<'a>(report: &'a Value, check: &str, resource: &str) -> &'a str {
@@ -322,7 +343,10 @@ async fn endpoints_encrypt_or_fail() {
     assert_eq!(status(json, elbv2, "web HTTPS:443"), "PASS");
     let old = finding(json, elbv2, "web HTTPS:8443");
     assert_eq!(str_of(old, "/status"), "FAIL", "{old}");
-    assert!(str_of(old, "/message/en").contains("TLSv1.1, TLSv1"), "{old}");
+    assert!(
+        str_of(old, "/message/en").contains("TLSv1.1, TLSv1"),
+        "{old}"
+    );
     // The account's own DescribeSSLPolicies answer decided, not kensa's table.
     assert_eq!(
         str_of(old, "/evidence/protocols_from"),
@@ -335,14 +359,20 @@ async fn endpoints_encrypt_or_fail() {
 
     assert_eq!(status(json, "enc-elasticache-at-rest", "sessions"), "PASS");
     assert_eq!(status(json, "enc-elasticache-at-rest", "carts"), "FAIL");
-    assert_eq!(status(json, "enc-elasticache-in-transit", "sessions"), "PASS");
+    assert_eq!(
+        status(json, "enc-elasticache-in-transit", "sessions"),
+        "PASS"
+    );
     assert_eq!(status(json, "enc-elasticache-in-transit", "carts"), "FAIL");
     assert_eq!(status(json, "enc-opensearch-at-rest", "search"), "PASS");
     assert_eq!(status(json, "enc-opensearch-in-transit", "search"), "PASS");
     assert_eq!(status(json, "enc-redshift-at-rest", "warehouse"), "PASS");
     let ssl = finding(json, "enc-redshift-in-transit", "warehouse");
     assert_eq!(str_of(ssl, "/status"), "FAIL", "{ssl}");
-    assert_eq!(str_of(ssl, "/evidence/parameter_group"), "default.redshift-1.0");
+    assert_eq!(
+        str_of(ssl, "/evidence/parameter_group"),
+        "default.redshift-1.0"
+    );
     assert_eq!(status(json, "enc-log-group-kms", "/app/audit"), "PASS");
     assert_eq!(status(json, "enc-log-group-kms", "/app/plain"), "FAIL");
     assert_eq!(status(json, "enc-cloudtrail-kms", "management"), "FAIL");
@@ -360,5 +390,9 @@ async fn endpoints_encrypt_or_fail() {
         .iter()
         .filter(|f| str_of(f, "/status") == "ERROR" && str_of(f, "/check_id").starts_with("enc-"))
         .collect();
-    assert!(errors.is_empty(), "moto serves every call\n{}", listing(errors));
+    assert!(
+        errors.is_empty(),
+        "moto serves every call\n{}",
+        listing(errors)
+    );
 }

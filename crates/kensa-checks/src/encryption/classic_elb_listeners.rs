@@ -84,7 +84,11 @@ fn judge_ssl(
     let policies = match lb.policies.get() {
         Ok(policies) => policies,
         Err(missing) => {
-            return meta.missing(resource, missing, "elasticloadbalancing:DescribeLoadBalancerPolicies");
+            return meta.missing(
+                resource,
+                missing,
+                "elasticloadbalancing:DescribeLoadBalancerPolicies",
+            );
         }
     };
     let decided = listener.policy_names.iter().find_map(|policy_name| {
@@ -143,14 +147,24 @@ fn judge_ssl(
     }
 }
 
-fn judge(ctx: &Context<'_>, region: &str, lb: &ClassicLoadBalancer, listener: &ClassicListener) -> Finding {
+fn judge(
+    ctx: &Context<'_>,
+    region: &str,
+    lb: &ClassicLoadBalancer,
+    listener: &ClassicListener,
+) -> Finding {
     let meta = &CHECK.meta;
     let protocol = listener.protocol.as_str();
     let port = listener.load_balancer_port;
     let resource = Resource {
         kind: "AWS::ElasticLoadBalancing::LoadBalancer".to_owned(),
         id: format!("{}/{protocol}:{port}", lb.name),
-        arn: regional_arn(ctx, region, "elasticloadbalancing", &format!("loadbalancer/{}", lb.name)),
+        arn: regional_arn(
+            ctx,
+            region,
+            "elasticloadbalancing",
+            &format!("loadbalancer/{}", lb.name),
+        ),
         name: Some(format!("{} {protocol}:{port}", lb.name)),
         region: region.to_owned(),
     };

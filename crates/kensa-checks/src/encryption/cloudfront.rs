@@ -5,7 +5,10 @@ use kensa_snapshot::endpoints::{Distribution, Origin};
 use serde_json::json;
 
 use super::edge::join;
-use crate::{Check, CheckMeta, Context, Finding, GLOBAL_REGION, Resource, Severity, StaticText, Status, Text, text};
+use crate::{
+    Check, CheckMeta, Context, Finding, GLOBAL_REGION, Resource, Severity, StaticText, Status,
+    Text, text,
+};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -96,14 +99,19 @@ fn origin_gaps(d: &Distribution, origin: &Origin, gaps: &mut Vec<Text>, manual: 
     }
 }
 
-fn judge(ctx: &Context<'_>, d: &Distribution) -> Finding {
+fn judge(d: &Distribution) -> Finding {
     let meta = &CHECK.meta;
-    let _ = ctx;
     let resource = Resource {
         kind: "AWS::CloudFront::Distribution".to_owned(),
         id: d.id.clone(),
         arn: Some(d.arn.clone()),
-        name: Some(d.aliases.first().cloned().or_else(|| d.domain_name.clone()).unwrap_or_else(|| d.id.clone())),
+        name: Some(
+            d.aliases
+                .first()
+                .cloned()
+                .or_else(|| d.domain_name.clone())
+                .unwrap_or_else(|| d.id.clone()),
+        ),
         region: GLOBAL_REGION.to_owned(),
     };
     let name = d.id.clone();
@@ -126,7 +134,10 @@ fn judge(ctx: &Context<'_>, d: &Distribution) -> Finding {
             "既定の *.cloudfront.net 証明書を使っており、TLSv1 を受け付けます"
         ));
     } else {
-        let version = certificate.minimum_protocol_version.as_deref().unwrap_or("TLSv1");
+        let version = certificate
+            .minimum_protocol_version
+            .as_deref()
+            .unwrap_or("TLSv1");
         if !minimum_is_tls12_or_newer(version) {
             gaps.push(text!(
                 "its minimum viewer protocol is {version}",
@@ -183,7 +194,7 @@ fn judge(ctx: &Context<'_>, d: &Distribution) -> Finding {
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let meta = &CHECK.meta;
     match ctx.snapshot.cloudfront.get() {
-        Ok(distributions) => distributions.iter().map(|d| judge(ctx, d)).collect(),
+        Ok(distributions) => distributions.iter().map(judge).collect(),
         Err(missing) => vec![meta.missing(
             ctx.account_resource("AWS::::Account", "CloudFront"),
             missing,

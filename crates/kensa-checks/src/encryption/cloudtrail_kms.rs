@@ -56,10 +56,19 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
     // A multi-region trail shows in every region; each is judged once.
     let mut trails: BTreeMap<&str, &Trail> = BTreeMap::new();
     for region in &ctx.snapshot.audited_regions {
-        let listed = match ctx.snapshot.regions.get(region).map(|r| r.monitoring.trails.get()) {
+        let listed = match ctx
+            .snapshot
+            .regions
+            .get(region)
+            .map(|r| r.monitoring.trails.get())
+        {
             Some(Ok(listed)) => listed,
             Some(Err(missing)) => {
-                findings.push(meta.missing(region_resource(ctx, region), missing, "cloudtrail:DescribeTrails"));
+                findings.push(meta.missing(
+                    region_resource(ctx, region),
+                    missing,
+                    "cloudtrail:DescribeTrails",
+                ));
                 continue;
             }
             None => {

@@ -44,7 +44,12 @@ pub(crate) fn each_item<'a, T: 'a>(
 }
 
 /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:REST`, when the account is known.
-pub(crate) fn regional_arn(ctx: &Context<'_>, region: &str, service: &str, rest: &str) -> Option<String> {
+pub(crate) fn regional_arn(
+    ctx: &Context<'_>,
+    region: &str,
+    service: &str,
+    rest: &str,
+) -> Option<String> {
     crate::services::regional_arn(ctx, region, service, rest)
 }
 

@@ -77,10 +77,14 @@ fn group_resource(ctx: &Context<'_>, region: &str, g: &CacheReplicationGroup) ->
     Resource {
         kind: "AWS::ElastiCache::ReplicationGroup".to_owned(),
         id: g.id.clone(),
-        arn: g
-            .arn
-            .clone()
-            .or_else(|| regional_arn(ctx, region, "elasticache", &format!("replicationgroup:{}", g.id))),
+        arn: g.arn.clone().or_else(|| {
+            regional_arn(
+                ctx,
+                region,
+                "elasticache",
+                &format!("replicationgroup:{}", g.id),
+            )
+        }),
         name: Some(g.id.clone()),
         region: region.to_owned(),
     }
@@ -130,7 +134,13 @@ fn each_cache(
     findings
 }
 
-fn at_rest(meta: &CheckMeta, resource: Resource, on: bool, engine: Option<&str>, evidence: serde_json::Value) -> Finding {
+fn at_rest(
+    meta: &CheckMeta,
+    resource: Resource,
+    on: bool,
+    engine: Option<&str>,
+    evidence: serde_json::Value,
+) -> Finding {
     let name = resource.id.clone();
     match (on, engine) {
         (true, _) => meta.finding(
@@ -171,7 +181,13 @@ fn run_at_rest(ctx: &Context<'_>) -> Vec<Finding> {
                 "at_rest_encryption_enabled": g.at_rest_encryption_enabled,
                 "kms_key_id": g.kms_key_id,
             });
-            at_rest(meta, group_resource(ctx, region, g), g.at_rest_encryption_enabled, g.engine.as_deref(), evidence)
+            at_rest(
+                meta,
+                group_resource(ctx, region, g),
+                g.at_rest_encryption_enabled,
+                g.engine.as_deref(),
+                evidence,
+            )
         },
         |region, c| {
             let evidence = json!({
@@ -179,12 +195,24 @@ fn run_at_rest(ctx: &Context<'_>) -> Vec<Finding> {
                 "engine_version": c.engine_version,
                 "at_rest_encryption_enabled": c.at_rest_encryption_enabled,
             });
-            at_rest(meta, cluster_resource(ctx, region, c), c.at_rest_encryption_enabled, c.engine.as_deref(), evidence)
+            at_rest(
+                meta,
+                cluster_resource(ctx, region, c),
+                c.at_rest_encryption_enabled,
+                c.engine.as_deref(),
+                evidence,
+            )
         },
     )
 }
 
-fn in_transit(meta: &CheckMeta, resource: Resource, on: bool, mode: Option<&str>, evidence: serde_json::Value) -> Finding {
+fn in_transit(
+    meta: &CheckMeta,
+    resource: Resource,
+    on: bool,
+    mode: Option<&str>,
+    evidence: serde_json::Value,
+) -> Finding {
     let name = resource.id.clone();
     match (on, mode) {
         (true, Some("preferred")) => meta.finding(
@@ -225,7 +253,13 @@ fn run_in_transit(ctx: &Context<'_>) -> Vec<Finding> {
                 "transit_encryption_enabled": g.transit_encryption_enabled,
                 "transit_encryption_mode": g.transit_encryption_mode,
             });
-            in_transit(meta, group_resource(ctx, region, g), g.transit_encryption_enabled, g.transit_encryption_mode.as_deref(), evidence)
+            in_transit(
+                meta,
+                group_resource(ctx, region, g),
+                g.transit_encryption_enabled,
+                g.transit_encryption_mode.as_deref(),
+                evidence,
+            )
         },
         |region, c| {
             let evidence = json!({
@@ -234,7 +268,13 @@ fn run_in_transit(ctx: &Context<'_>) -> Vec<Finding> {
                 "transit_encryption_enabled": c.transit_encryption_enabled,
                 "transit_encryption_mode": c.transit_encryption_mode,
             });
-            in_transit(meta, cluster_resource(ctx, region, c), c.transit_encryption_enabled, c.transit_encryption_mode.as_deref(), evidence)
+            in_transit(
+                meta,
+                cluster_resource(ctx, region, c),
+                c.transit_encryption_enabled,
+                c.transit_encryption_mode.as_deref(),
+                evidence,
+            )
         },
     )
 }

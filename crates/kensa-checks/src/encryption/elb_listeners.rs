@@ -7,7 +7,9 @@ use serde_json::json;
 
 use super::edge::each_item;
 use super::tls_policies::{ELBV2_POLICIES, below_tls12, known_protocols};
-use crate::{Check, CheckMeta, Context, Finding, Resource, Severity, StaticText, Status, Text, text};
+use crate::{
+    Check, CheckMeta, Context, Finding, Resource, Severity, StaticText, Status, Text, text,
+};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -85,10 +87,17 @@ fn describe_action(action: &ListenerAction) -> String {
     }
 }
 
-fn judge_http(meta: &CheckMeta, resource: Resource, listener: &Listener, evidence: serde_json::Value) -> Finding {
+fn judge_http(
+    meta: &CheckMeta,
+    resource: Resource,
+    listener: &Listener,
+    evidence: serde_json::Value,
+) -> Finding {
     let rules = match listener.rules.get() {
         Ok(rules) => rules,
-        Err(missing) => return meta.missing(resource, missing, "elasticloadbalancing:DescribeRules"),
+        Err(missing) => {
+            return meta.missing(resource, missing, "elasticloadbalancing:DescribeRules");
+        }
     };
     let mut offending: Vec<String> = listener
         .default_actions
@@ -112,7 +121,10 @@ fn judge_http(meta: &CheckMeta, resource: Resource, listener: &Listener, evidenc
         return meta.incomplete(
             resource,
             "elasticloadbalancing:DescribeListeners",
-            text!("the listener's default actions", "リスナーのデフォルトアクション"),
+            text!(
+                "the listener's default actions",
+                "リスナーのデフォルトアクション"
+            ),
         );
     }
     if offending.is_empty() {
@@ -140,13 +152,16 @@ fn judge_http(meta: &CheckMeta, resource: Resource, listener: &Listener, evidenc
 }
 
 /// The protocols a policy allows, and where kensa learned them.
-fn policy_protocols<'a>(endpoints: &'a Endpoints, name: &str) -> Option<(Vec<String>, &'static str)> {
+fn policy_protocols(endpoints: &Endpoints, name: &str) -> Option<(Vec<String>, &'static str)> {
     if let Some(policy) = endpoints
         .ssl_policies
         .value()
         .and_then(|policies| policies.iter().find(|p| p.name == name))
     {
-        return Some((policy.ssl_protocols.clone(), "elasticloadbalancing:DescribeSSLPolicies"));
+        return Some((
+            policy.ssl_protocols.clone(),
+            "elasticloadbalancing:DescribeSSLPolicies",
+        ));
     }
     known_protocols(ELBV2_POLICIES, name).map(|protocols| {
         (
@@ -168,12 +183,19 @@ fn judge_tls(
         return meta.incomplete(
             resource,
             "elasticloadbalancing:DescribeListeners",
-            text!("the listener's security policy", "リスナーのセキュリティポリシー"),
+            text!(
+                "the listener's security policy",
+                "リスナーのセキュリティポリシー"
+            ),
         );
     };
     let Some((protocols, source)) = policy_protocols(endpoints, policy) else {
         return match endpoints.ssl_policies.get() {
-            Err(missing) => meta.missing(resource, missing, "elasticloadbalancing:DescribeSSLPolicies"),
+            Err(missing) => meta.missing(
+                resource,
+                missing,
+                "elasticloadbalancing:DescribeSSLPolicies",
+            ),
             Ok(_) => meta.incomplete(
                 resource,
                 "elasticloadbalancing:DescribeSSLPolicies",

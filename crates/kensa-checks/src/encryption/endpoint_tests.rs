@@ -21,12 +21,22 @@ fn lb_arn(kind: &str, name: &str) -> String {
         "network" => "net",
         _ => "gwy",
     };
-    format!("arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/{short}/{name}/50dc6c495c0c9188")
+    format!(
+        "arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/{short}/{name}/50dc6c495c0c9188"
+    )
 }
 
-fn listener(lb: &str, port: i32, protocol: &str, policy: Option<&str>, actions: Vec<ListenerAction>) -> Listener {
+fn listener(
+    lb: &str,
+    port: i32,
+    protocol: &str,
+    policy: Option<&str>,
+    actions: Vec<ListenerAction>,
+) -> Listener {
     Listener {
-        arn: format!("arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener/app/{lb}/50dc6c495c0c9188/{port:016}"),
+        arn: format!(
+            "arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener/app/{lb}/50dc6c495c0c9188/{port:016}"
+        ),
         port: Some(port),
         protocol: protocol.into(),
         ssl_policy: policy.map(Into::into),
@@ -53,7 +63,12 @@ fn redirect(protocol: Option<&str>) -> ListenerAction {
     }
 }
 
-fn load_balancer(kind: &str, name: &str, scheme: &str, listeners: Collected<Vec<Listener>>) -> LoadBalancer {
+fn load_balancer(
+    kind: &str,
+    name: &str,
+    scheme: &str,
+    listeners: Collected<Vec<Listener>>,
+) -> LoadBalancer {
     LoadBalancer {
         arn: lb_arn(kind, name),
         name: name.into(),
@@ -74,7 +89,13 @@ fn endpoints_with_lbs(lbs: Vec<LoadBalancer>, policies: Collected<Vec<SslPolicy>
 
 #[test]
 fn elbv2_listeners_every_branch() {
-    let mut redirecting = listener("web", 80, "HTTP", Some("ELBSecurityPolicy-TLS13-1-3-2021-06"), vec![redirect(Some("HTTPS"))]);
+    let mut redirecting = listener(
+        "web",
+        80,
+        "HTTP",
+        Some("ELBSecurityPolicy-TLS13-1-3-2021-06"),
+        vec![redirect(Some("HTTPS"))],
+    );
     redirecting.rules = Collected::Value(vec![
         ListenerRule {
             arn: "arn:aws:elasticloadbalancing:rule/web/1".into(),
@@ -89,7 +110,13 @@ fn elbv2_listeners_every_branch() {
             actions: vec![redirect(Some("HTTPS"))],
         },
     ]);
-    let mut sneaky = listener("web", 8080, "HTTP", Some("ELBSecurityPolicy-TLS13-1-3-2021-06"), vec![redirect(Some("HTTPS"))]);
+    let mut sneaky = listener(
+        "web",
+        8080,
+        "HTTP",
+        Some("ELBSecurityPolicy-TLS13-1-3-2021-06"),
+        vec![redirect(Some("HTTPS"))],
+    );
     sneaky.rules = Collected::Value(vec![ListenerRule {
         arn: "arn:aws:elasticloadbalancing:rule/web/2".into(),
         priority: "5".into(),
@@ -108,10 +135,34 @@ fn elbv2_listeners_every_branch() {
             listener("web", 82, "HTTP", None, vec![redirect(None)]),
             sneaky,
             unread_rules,
-            listener("web", 443, "HTTPS", Some("ELBSecurityPolicy-TLS13-1-2-2021-06"), vec![forward()]),
-            listener("web", 444, "HTTPS", Some("ELBSecurityPolicy-2016-08"), vec![forward()]),
-            listener("web", 445, "HTTPS", Some("ELBSecurityPolicy-Custom-Future"), vec![forward()]),
-            listener("web", 446, "HTTPS", Some("ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"), vec![forward()]),
+            listener(
+                "web",
+                443,
+                "HTTPS",
+                Some("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+                vec![forward()],
+            ),
+            listener(
+                "web",
+                444,
+                "HTTPS",
+                Some("ELBSecurityPolicy-2016-08"),
+                vec![forward()],
+            ),
+            listener(
+                "web",
+                445,
+                "HTTPS",
+                Some("ELBSecurityPolicy-Custom-Future"),
+                vec![forward()],
+            ),
+            listener(
+                "web",
+                446,
+                "HTTPS",
+                Some("ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"),
+                vec![forward()],
+            ),
         ]),
     );
     let nlb = load_balancer(
@@ -120,14 +171,26 @@ fn elbv2_listeners_every_branch() {
         "internal",
         Collected::Value(vec![
             listener("tcp", 5432, "TCP", None, vec![forward()]),
-            listener("tcp", 636, "TLS", Some("ELBSecurityPolicy-TLS-1-1-2017-01"), vec![forward()]),
+            listener(
+                "tcp",
+                636,
+                "TLS",
+                Some("ELBSecurityPolicy-TLS-1-1-2017-01"),
+                vec![forward()],
+            ),
         ]),
     );
     let gwlb = load_balancer(
         "gateway",
         "inspect",
         "internal",
-        Collected::Value(vec![listener("inspect", 6081, "GENEVE", None, vec![forward()])]),
+        Collected::Value(vec![listener(
+            "inspect",
+            6081,
+            "GENEVE",
+            None,
+            vec![forward()],
+        )]),
     );
     let broken = load_balancer(
         "application",
@@ -171,23 +234,44 @@ fn elbv2_without_describe_ssl_policies_falls_back_to_the_table_or_errors() {
         "web",
         "internet-facing",
         Collected::Value(vec![
-            listener("web", 443, "HTTPS", Some("ELBSecurityPolicy-TLS13-1-2-2021-06"), vec![forward()]),
-            listener("web", 444, "HTTPS", Some("ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"), vec![forward()]),
+            listener(
+                "web",
+                443,
+                "HTTPS",
+                Some("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+                vec![forward()],
+            ),
+            listener(
+                "web",
+                444,
+                "HTTPS",
+                Some("ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"),
+                vec![forward()],
+            ),
         ]),
     );
     let s = snapshot(endpoints_with_lbs(
         vec![web],
-        Collected::Error(not_implemented("elasticloadbalancing", "DescribeSSLPolicies")),
+        Collected::Error(not_implemented(
+            "elasticloadbalancing",
+            "DescribeSSLPolicies",
+        )),
     ));
     let findings = run_check(&elb_listeners::CHECK, &s);
     assert_eq!(findings[0].status, Status::Pass);
     assert_eq!(findings[1].status, Status::Error);
     assert!(
-        findings[1].message.en.contains("elasticloadbalancing:DescribeSSLPolicies failed"),
+        findings[1]
+            .message
+            .en
+            .contains("elasticloadbalancing:DescribeSSLPolicies failed"),
         "{}",
         findings[1].message.en
     );
-    assert_eq!(findings[0].evidence["protocols_from"], "AWS's documented policy table");
+    assert_eq!(
+        findings[0].evidence["protocols_from"],
+        "AWS's documented policy table"
+    );
 }
 
 #[test]
@@ -196,7 +280,13 @@ fn an_exception_suppresses_an_internal_http_listener_with_its_reason() {
         "application",
         "billing-internal",
         "internal",
-        Collected::Value(vec![listener("billing-internal", 80, "HTTP", None, vec![forward()])]),
+        Collected::Value(vec![listener(
+            "billing-internal",
+            80,
+            "HTTP",
+            None,
+            vec![forward()],
+        )]),
     );
     let s = snapshot(endpoints_with_lbs(vec![internal], Collected::Value(vec![])));
     let mut findings = run_check(&elb_listeners::CHECK, &s);
@@ -226,7 +316,11 @@ fn an_exception_suppresses_an_internal_http_listener_with_its_reason() {
     assert_eq!(reports[0].outcome, exceptions::ExceptionOutcome::Applied);
 }
 
-fn classic(name: &str, listeners: Vec<ClassicListener>, policies: Collected<Vec<ClassicPolicy>>) -> ClassicLoadBalancer {
+fn classic(
+    name: &str,
+    listeners: Vec<ClassicListener>,
+    policies: Collected<Vec<ClassicPolicy>>,
+) -> ClassicLoadBalancer {
     ClassicLoadBalancer {
         name: name.into(),
         scheme: Some("internet-facing".into()),
@@ -269,8 +363,14 @@ fn classic_listeners_every_branch() {
                 ("ECDHE-RSA-AES128-GCM-SHA256", "true"),
             ],
         ),
-        negotiation("by-reference", &[("Reference-Security-Policy", "ELBSecurityPolicy-2016-08")]),
-        negotiation("opaque", &[("Reference-Security-Policy", "ELBSecurityPolicy-2011-08")]),
+        negotiation(
+            "by-reference",
+            &[("Reference-Security-Policy", "ELBSecurityPolicy-2016-08")],
+        ),
+        negotiation(
+            "opaque",
+            &[("Reference-Security-Policy", "ELBSecurityPolicy-2011-08")],
+        ),
     ]);
     let lb = classic(
         "legacy",
@@ -287,7 +387,10 @@ fn classic_listeners_every_branch() {
     let unread = classic(
         "unread",
         vec![classic_listener("HTTPS", 443, &["x"])],
-        Collected::Error(not_implemented("elasticloadbalancing", "DescribeLoadBalancerPolicies")),
+        Collected::Error(not_implemented(
+            "elasticloadbalancing",
+            "DescribeLoadBalancerPolicies",
+        )),
     );
     let s = snapshot(Endpoints {
         classic_load_balancers: Collected::Value(vec![lb, unread]),
@@ -310,7 +413,12 @@ fn classic_listeners_every_branch() {
     insta::assert_snapshot!(render(&findings));
 }
 
-fn distribution(id: &str, viewer: &[(&str, &str)], certificate: ViewerCertificate, origins: Vec<Origin>) -> Distribution {
+fn distribution(
+    id: &str,
+    viewer: &[(&str, &str)],
+    certificate: ViewerCertificate,
+    origins: Vec<Origin>,
+) -> Distribution {
     Distribution {
         id: id.into(),
         arn: format!("arn:aws:cloudfront::{ACCOUNT}:distribution/{id}"),
@@ -377,7 +485,11 @@ fn cloudfront_every_branch() {
         "E3PLAIN",
         &[("legacy", "allow-all"), ("legacy", "https-only")],
         custom_certificate("TLSv1_2016"),
-        vec![custom("legacy", "match-viewer", &["TLSv1", "TLSv1.1", "TLSv1.2"])],
+        vec![custom(
+            "legacy",
+            "match-viewer",
+            &["TLSv1", "TLSv1.1", "TLSv1.2"],
+        )],
     );
     let vpc = distribution(
         "E4VPC",
@@ -395,19 +507,29 @@ fn cloudfront_every_branch() {
     s.cloudfront = Collected::Value(vec![good, default_cert, plain, vpc]);
     let findings = run_check(&cloudfront::CHECK, &s);
     let statuses: Vec<_> = findings.iter().map(|f| f.status).collect();
-    assert_eq!(statuses, [Status::Pass, Status::Fail, Status::Fail, Status::Manual]);
+    assert_eq!(
+        statuses,
+        [Status::Pass, Status::Fail, Status::Fail, Status::Manual]
+    );
     insta::assert_snapshot!(render(&findings));
 
     s.cloudfront = Collected::Error(not_implemented("cloudfront", "ListDistributions"));
     let findings = run_check(&cloudfront::CHECK, &s);
     assert_eq!(findings[0].status, Status::Error);
-    assert!(findings[0].message.ja.contains("cloudfront:ListDistributions"));
+    assert!(
+        findings[0]
+            .message
+            .ja
+            .contains("cloudfront:ListDistributions")
+    );
 }
 
 fn group(id: &str, at_rest: bool, transit: bool, mode: Option<&str>) -> CacheReplicationGroup {
     CacheReplicationGroup {
         id: id.into(),
-        arn: Some(format!("arn:aws:elasticache:{REGION}:{ACCOUNT}:replicationgroup:{id}")),
+        arn: Some(format!(
+            "arn:aws:elasticache:{REGION}:{ACCOUNT}:replicationgroup:{id}"
+        )),
         engine: Some("valkey".into()),
         status: Some("available".into()),
         at_rest_encryption_enabled: at_rest,
@@ -417,10 +539,18 @@ fn group(id: &str, at_rest: bool, transit: bool, mode: Option<&str>) -> CacheRep
     }
 }
 
-fn cluster(id: &str, engine: &str, group: Option<&str>, at_rest: bool, transit: bool) -> CacheCluster {
+fn cluster(
+    id: &str,
+    engine: &str,
+    group: Option<&str>,
+    at_rest: bool,
+    transit: bool,
+) -> CacheCluster {
     CacheCluster {
         id: id.into(),
-        arn: Some(format!("arn:aws:elasticache:{REGION}:{ACCOUNT}:cluster:{id}")),
+        arn: Some(format!(
+            "arn:aws:elasticache:{REGION}:{ACCOUNT}:cluster:{id}"
+        )),
         engine: Some(engine.into()),
         engine_version: Some("1.6.22".into()),
         replication_group_id: group.map(Into::into),
@@ -450,16 +580,31 @@ fn elasticache_every_branch() {
     let statuses = |f: &[crate::Finding]| f.iter().map(|f| f.status).collect::<Vec<_>>();
     assert_eq!(
         statuses(&at_rest),
-        [Status::Pass, Status::Fail, Status::Fail, Status::Fail, Status::Pass]
+        [
+            Status::Pass,
+            Status::Fail,
+            Status::Fail,
+            Status::Fail,
+            Status::Pass
+        ]
     );
     assert_eq!(
         statuses(&in_transit),
-        [Status::Pass, Status::Fail, Status::Fail, Status::Pass, Status::Fail]
+        [
+            Status::Pass,
+            Status::Fail,
+            Status::Fail,
+            Status::Pass,
+            Status::Fail
+        ]
     );
     insta::assert_snapshot!(format!("{}---\n{}", render(&at_rest), render(&in_transit)));
 
     let unread = snapshot(Endpoints {
-        cache_replication_groups: Collected::Error(not_implemented("elasticache", "DescribeReplicationGroups")),
+        cache_replication_groups: Collected::Error(not_implemented(
+            "elasticache",
+            "DescribeReplicationGroups",
+        )),
         cache_clusters: Collected::Value(vec![]),
         ..Default::default()
     });
@@ -467,7 +612,13 @@ fn elasticache_every_branch() {
     assert_eq!(statuses(&findings), [Status::Error]);
 }
 
-fn domain(name: &str, at_rest: bool, https: bool, policy: Option<&str>, node_to_node: bool) -> SearchDomain {
+fn domain(
+    name: &str,
+    at_rest: bool,
+    https: bool,
+    policy: Option<&str>,
+    node_to_node: bool,
+) -> SearchDomain {
     SearchDomain {
         name: name.into(),
         arn: format!("arn:aws:es:{REGION}:{ACCOUNT}:domain/{name}"),
@@ -484,8 +635,20 @@ fn domain(name: &str, at_rest: bool, https: bool, policy: Option<&str>, node_to_
 fn opensearch_every_branch() {
     let s = snapshot(Endpoints {
         search_domains: Collected::Value(vec![
-            domain("logs", true, true, Some("Policy-Min-TLS-1-2-PFS-2023-10"), true),
-            domain("legacy", false, false, Some("Policy-Min-TLS-1-0-2019-07"), false),
+            domain(
+                "logs",
+                true,
+                true,
+                Some("Policy-Min-TLS-1-2-PFS-2023-10"),
+                true,
+            ),
+            domain(
+                "legacy",
+                false,
+                false,
+                Some("Policy-Min-TLS-1-0-2019-07"),
+                false,
+            ),
             domain("quiet", true, true, None, true),
         ]),
         ..Default::default()
@@ -526,7 +689,10 @@ fn redshift_every_branch() {
                     require_ssl: Some("true".into()),
                 }),
             ),
-            ("default.redshift-1.0".to_owned(), Collected::Value(RedshiftParameters::default())),
+            (
+                "default.redshift-1.0".to_owned(),
+                Collected::Value(RedshiftParameters::default()),
+            ),
             (
                 "lax".to_owned(),
                 Collected::Value(RedshiftParameters {
@@ -544,7 +710,13 @@ fn redshift_every_branch() {
     let in_transit = run_check(&redshift::IN_TRANSIT, &s);
     assert_eq!(
         in_transit.iter().map(|f| f.status).collect::<Vec<_>>(),
-        [Status::Pass, Status::Fail, Status::Fail, Status::Error, Status::Error]
+        [
+            Status::Pass,
+            Status::Fail,
+            Status::Fail,
+            Status::Error,
+            Status::Error
+        ]
     );
     insta::assert_snapshot!(format!("{}---\n{}", render(&at_rest), render(&in_transit)));
 }
@@ -586,7 +758,10 @@ fn cloudtrail_and_log_groups_kms() {
         ..Default::default()
     });
     let key = format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/5678efgh");
-    let trails = vec![trail("management", REGION, Some(&key)), trail("data-events", REGION, None)];
+    let trails = vec![
+        trail("management", REGION, Some(&key)),
+        trail("data-events", REGION, None),
+    ];
     s.regions.get_mut(REGION).unwrap().monitoring.trails = Collected::Value(trails.clone());
     // The same multi-region trails seen from a second region are judged once;
     // a third region's unreadable list is an ERROR of its own.

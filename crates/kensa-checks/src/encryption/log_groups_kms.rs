@@ -52,11 +52,16 @@ fn group_resource(ctx: &Context<'_>, region: &str, g: &LogGroup) -> Resource {
 
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let meta = &CHECK.meta;
-    each_item(ctx, meta, "logs:DescribeLogGroups", |e| &e.log_groups, |region, _, g| {
-        let name = g.name.clone();
-        let evidence = json!({ "kms_key_id": g.kms_key_id });
-        let resource = group_resource(ctx, region, g);
-        vec![match &g.kms_key_id {
+    each_item(
+        ctx,
+        meta,
+        "logs:DescribeLogGroups",
+        |e| &e.log_groups,
+        |region, _, g| {
+            let name = g.name.clone();
+            let evidence = json!({ "kms_key_id": g.kms_key_id });
+            let resource = group_resource(ctx, region, g);
+            vec![match &g.kms_key_id {
             Some(key) => meta.finding(
                 Status::Pass,
                 resource,
@@ -76,5 +81,6 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 evidence,
             ),
         }]
-    })
+        },
+    )
 }

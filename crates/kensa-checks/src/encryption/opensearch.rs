@@ -82,84 +82,107 @@ fn domain_resource(region: &str, d: &SearchDomain) -> Resource {
 
 fn run_at_rest(ctx: &Context<'_>) -> Vec<Finding> {
     let meta = &AT_REST.meta;
-    each_item(ctx, meta, "es:ListDomainNames", |e| &e.search_domains, |region, _, d| {
-        let name = d.name.clone();
-        let evidence = json!({
-            "engine_version": d.engine_version,
-            "encryption_at_rest_enabled": d.encryption_at_rest_enabled,
-            "kms_key_id": d.kms_key_id,
-        });
-        let resource = domain_resource(region, d);
-        vec![if d.encryption_at_rest_enabled {
-            meta.finding(
-                Status::Pass,
-                resource,
-                text!("{name} is encrypted at rest", "{name} は保管時に暗号化されています"),
-                evidence,
-            )
-        } else {
-            meta.finding(
-                Status::Fail,
-                resource,
-                text!("{name} is not encrypted at rest", "{name} は保管時に暗号化されていません"),
-                evidence,
-            )
-        }]
-    })
+    each_item(
+        ctx,
+        meta,
+        "es:ListDomainNames",
+        |e| &e.search_domains,
+        |region, _, d| {
+            let name = d.name.clone();
+            let evidence = json!({
+                "engine_version": d.engine_version,
+                "encryption_at_rest_enabled": d.encryption_at_rest_enabled,
+                "kms_key_id": d.kms_key_id,
+            });
+            let resource = domain_resource(region, d);
+            vec![if d.encryption_at_rest_enabled {
+                meta.finding(
+                    Status::Pass,
+                    resource,
+                    text!(
+                        "{name} is encrypted at rest",
+                        "{name} は保管時に暗号化されています"
+                    ),
+                    evidence,
+                )
+            } else {
+                meta.finding(
+                    Status::Fail,
+                    resource,
+                    text!(
+                        "{name} is not encrypted at rest",
+                        "{name} は保管時に暗号化されていません"
+                    ),
+                    evidence,
+                )
+            }]
+        },
+    )
 }
 
 fn run_in_transit(ctx: &Context<'_>) -> Vec<Finding> {
     let meta = &IN_TRANSIT.meta;
-    each_item(ctx, meta, "es:ListDomainNames", |e| &e.search_domains, |region, _, d| {
-        let name = d.name.clone();
-        let mut gaps = Vec::new();
-        if !d.enforce_https {
-            gaps.push(text!("HTTPS is not enforced", "HTTPS が強制されていません"));
-        }
-        match d.tls_security_policy.as_deref() {
-            Some(policy) if policy.starts_with("Policy-Min-TLS-1-2") || policy.starts_with("Policy-Min-TLS-1-3") => {}
-            Some(policy) => gaps.push(text!(
-                "its TLS security policy {policy} allows TLS older than 1.2",
-                "TLS セキュリティポリシー {policy} は 1.2 より古い TLS を許可しています"
-            )),
-            None => gaps.push(text!(
-                "it reports no TLS security policy",
-                "TLS セキュリティポリシーが報告されていません"
-            )),
-        }
-        if !d.node_to_node_encryption_enabled {
-            gaps.push(text!(
-                "node-to-node encryption is off",
-                "ノード間の暗号化が無効です"
-            ));
-        }
-        let evidence = json!({
-            "engine_version": d.engine_version,
-            "enforce_https": d.enforce_https,
-            "tls_security_policy": d.tls_security_policy,
-            "node_to_node_encryption_enabled": d.node_to_node_encryption_enabled,
-        });
-        let resource = domain_resource(region, d);
-        vec![if gaps.is_empty() {
-            let policy = d.tls_security_policy.clone().unwrap_or_default();
-            meta.finding(
-                Status::Pass,
-                resource,
-                text!(
-                    "{name} requires HTTPS ({policy}) and encrypts between nodes",
-                    "{name} は HTTPS ({policy}) を必須にし、ノード間を暗号化しています"
-                ),
-                evidence,
-            )
-        } else {
-            let list = join(&gaps);
-            let (en, ja) = (&list.en, &list.ja);
-            meta.finding(
-                Status::Fail,
-                resource,
-                text!("{name} does not encrypt in transit: {en}", "{name} は転送時に暗号化していません: {ja}"),
-                evidence,
-            )
-        }]
-    })
+    each_item(
+        ctx,
+        meta,
+        "es:ListDomainNames",
+        |e| &e.search_domains,
+        |region, _, d| {
+            let name = d.name.clone();
+            let mut gaps = Vec::new();
+            if !d.enforce_https {
+                gaps.push(text!("HTTPS is not enforced", "HTTPS が強制されていません"));
+            }
+            match d.tls_security_policy.as_deref() {
+                Some(policy)
+                    if policy.starts_with("Policy-Min-TLS-1-2")
+                        || policy.starts_with("Policy-Min-TLS-1-3") => {}
+                Some(policy) => gaps.push(text!(
+                    "its TLS security policy {policy} allows TLS older than 1.2",
+                    "TLS セキュリティポリシー {policy} は 1.2 より古い TLS を許可しています"
+                )),
+                None => gaps.push(text!(
+                    "it reports no TLS security policy",
+                    "TLS セキュリティポリシーが報告されていません"
+                )),
+            }
+            if !d.node_to_node_encryption_enabled {
+                gaps.push(text!(
+                    "node-to-node encryption is off",
+                    "ノード間の暗号化が無効です"
+                ));
+            }
+            let evidence = json!({
+                "engine_version": d.engine_version,
+                "enforce_https": d.enforce_https,
+                "tls_security_policy": d.tls_security_policy,
+                "node_to_node_encryption_enabled": d.node_to_node_encryption_enabled,
+            });
+            let resource = domain_resource(region, d);
+            vec![if gaps.is_empty() {
+                let policy = d.tls_security_policy.clone().unwrap_or_default();
+                meta.finding(
+                    Status::Pass,
+                    resource,
+                    text!(
+                        "{name} requires HTTPS ({policy}) and encrypts between nodes",
+                        "{name} は HTTPS ({policy}) を必須にし、ノード間を暗号化しています"
+                    ),
+                    evidence,
+                )
+            } else {
+                let list = join(&gaps);
+                let (en, ja) = (&list.en, &list.ja);
+                meta.finding(
+                    Status::Fail,
+                    resource,
+                    text!(
+                        "{name} does not encrypt in transit: {en}",
+                        "{name} は転送時に暗号化していません: {ja}"
+                    ),
+                    evidence,
+                )
+            }]
+        },
+    )
 }

@@ -78,54 +78,88 @@ fn cluster_resource(ctx: &Context<'_>, region: &str, c: &RedshiftCluster) -> Res
 
 fn run_at_rest(ctx: &Context<'_>) -> Vec<Finding> {
     let meta = &AT_REST.meta;
-    each_item(ctx, meta, "redshift:DescribeClusters", |e| &e.redshift_clusters, |region, _, c| {
-        let name = c.id.clone();
-        let evidence = json!({ "encrypted": c.encrypted, "kms_key_id": c.kms_key_id });
-        let resource = cluster_resource(ctx, region, c);
-        vec![if c.encrypted {
-            meta.finding(
-                Status::Pass,
-                resource,
-                text!("{name} is encrypted at rest", "{name} は保管時に暗号化されています"),
-                evidence,
-            )
-        } else {
-            meta.finding(
-                Status::Fail,
-                resource,
-                text!("{name} is not encrypted at rest", "{name} は保管時に暗号化されていません"),
-                evidence,
-            )
-        }]
-    })
+    each_item(
+        ctx,
+        meta,
+        "redshift:DescribeClusters",
+        |e| &e.redshift_clusters,
+        |region, _, c| {
+            let name = c.id.clone();
+            let evidence = json!({ "encrypted": c.encrypted, "kms_key_id": c.kms_key_id });
+            let resource = cluster_resource(ctx, region, c);
+            vec![if c.encrypted {
+                meta.finding(
+                    Status::Pass,
+                    resource,
+                    text!(
+                        "{name} is encrypted at rest",
+                        "{name} は保管時に暗号化されています"
+                    ),
+                    evidence,
+                )
+            } else {
+                meta.finding(
+                    Status::Fail,
+                    resource,
+                    text!(
+                        "{name} is not encrypted at rest",
+                        "{name} は保管時に暗号化されていません"
+                    ),
+                    evidence,
+                )
+            }]
+        },
+    )
 }
 
 fn run_in_transit(ctx: &Context<'_>) -> Vec<Finding> {
     let meta = &IN_TRANSIT.meta;
-    each_item(ctx, meta, "redshift:DescribeClusters", |e| &e.redshift_clusters, |region, endpoints, c| {
-        let name = c.id.clone();
-        let resource = cluster_resource(ctx, region, c);
-        let Some(group) = c.parameter_groups.first() else {
-            return vec![meta.incomplete(
-                resource,
-                "redshift:DescribeClusters",
-                text!("the cluster's parameter group", "クラスターのパラメータグループ"),
-            )];
-        };
-        let parameters = match endpoints.redshift_parameter_groups.get(group).map(|p| p.get()) {
-            Some(Ok(parameters)) => parameters,
-            Some(Err(missing)) => return vec![meta.missing(resource, missing, "redshift:DescribeClusterParameters")],
-            None => {
-                return vec![meta.missing(resource, Missing::NotCollected, "redshift:DescribeClusterParameters")];
-            }
-        };
-        let value = parameters.require_ssl.clone();
-        let evidence = json!({
-            "parameter_group": group,
-            "require_ssl": value,
-            "require_ssl_listed": value.is_some(),
-        });
-        vec![match value.as_deref() {
+    each_item(
+        ctx,
+        meta,
+        "redshift:DescribeClusters",
+        |e| &e.redshift_clusters,
+        |region, endpoints, c| {
+            let name = c.id.clone();
+            let resource = cluster_resource(ctx, region, c);
+            let Some(group) = c.parameter_groups.first() else {
+                return vec![meta.incomplete(
+                    resource,
+                    "redshift:DescribeClusters",
+                    text!(
+                        "the cluster's parameter group",
+                        "クラスターのパラメータグループ"
+                    ),
+                )];
+            };
+            let parameters = match endpoints
+                .redshift_parameter_groups
+                .get(group)
+                .map(|p| p.get())
+            {
+                Some(Ok(parameters)) => parameters,
+                Some(Err(missing)) => {
+                    return vec![meta.missing(
+                        resource,
+                        missing,
+                        "redshift:DescribeClusterParameters",
+                    )];
+                }
+                None => {
+                    return vec![meta.missing(
+                        resource,
+                        Missing::NotCollected,
+                        "redshift:DescribeClusterParameters",
+                    )];
+                }
+            };
+            let value = parameters.require_ssl.clone();
+            let evidence = json!({
+                "parameter_group": group,
+                "require_ssl": value,
+                "require_ssl_listed": value.is_some(),
+            });
+            vec![match value.as_deref() {
             Some(v) if v.eq_ignore_ascii_case("true") => meta.finding(
                 Status::Pass,
                 resource,
@@ -154,5 +188,6 @@ fn run_in_transit(ctx: &Context<'_>) -> Vec<Finding> {
                 evidence,
             ),
         }]
-    })
+        },
+    )
 }

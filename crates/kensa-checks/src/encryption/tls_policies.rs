@@ -67,7 +67,10 @@ pub static CLASSIC_POLICIES: &[(&str, &[&str])] = &[
 ];
 
 /// The protocols a named policy allows, from one of the tables above.
-pub fn known_protocols(table: &[(&str, &'static [&'static str])], name: &str) -> Option<&'static [&'static str]> {
+pub fn known_protocols(
+    table: &[(&str, &'static [&'static str])],
+    name: &str,
+) -> Option<&'static [&'static str]> {
     table
         .iter()
         .find(|(policy, _)| *policy == name)
@@ -102,11 +105,15 @@ mod tests {
 
     #[test]
     fn the_issue_s_examples_fall_on_the_right_side() {
-        let strict = known_protocols(ELBV2_POLICIES, "ELBSecurityPolicy-TLS13-1-2-2021-06").unwrap();
+        let strict =
+            known_protocols(ELBV2_POLICIES, "ELBSecurityPolicy-TLS13-1-2-2021-06").unwrap();
         assert!(below_tls12(strict).is_empty());
         let default = known_protocols(ELBV2_POLICIES, "ELBSecurityPolicy-2016-08").unwrap();
         assert_eq!(below_tls12(default), ["TLSv1.1", "TLSv1"]);
-        assert_eq!(known_protocols(ELBV2_POLICIES, "ELBSecurityPolicy-Unknown"), None);
+        assert_eq!(
+            known_protocols(ELBV2_POLICIES, "ELBSecurityPolicy-Unknown"),
+            None
+        );
         assert_eq!(below_tls12(&["TLSv1.2", "SSLv3"]), ["SSLv3"]);
     }
 }

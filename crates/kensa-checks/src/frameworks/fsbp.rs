@@ -798,7 +798,10 @@ pub static CONTROLS: &[Control] = &[
         "Redshift.9",
         "Redshift clusters should not use the default database name",
     ),
-    c("Redshift.10", "Redshift clusters should be encrypted at rest"),
+    c(
+        "Redshift.10",
+        "Redshift clusters should be encrypted at rest",
+    ),
     c("S3.1", "S3 Block Public Access setting should be enabled"),
     c("S3.2", "S3 buckets should prohibit public read access"),
     c("S3.3", "S3 buckets should prohibit public write access"),

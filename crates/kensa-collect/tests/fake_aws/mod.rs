@@ -204,7 +204,11 @@ impl FakeAws {
         fake.ok("DescribeCacheClusters", "<CacheClusters/>");
         fake.ok("DescribeClusters", "<Clusters/>");
         fake.json("DescribeLogGroups", r#"{"logGroups":[]}"#);
-        fake.route(&[("Path", "/2021-01-01/domain")], 200, r#"{"DomainNames":[]}"#);
+        fake.route(
+            &[("Path", "/2021-01-01/domain")],
+            200,
+            r#"{"DomainNames":[]}"#,
+        );
         fake.route(
             &[("Path", "/2020-05-31/distribution")],
             200,
