@@ -71,6 +71,17 @@ pub static CHECKS: &[&Check] = &[
     &encryption::backup_vault_at_rest::CHECK,
     &encryption::sns_at_rest::CHECK,
     &encryption::sqs_at_rest::CHECK,
+    &encryption::elb_listeners::CHECK,
+    &encryption::classic_elb_listeners::CHECK,
+    &encryption::cloudfront::CHECK,
+    &encryption::elasticache::IN_TRANSIT,
+    &encryption::opensearch::IN_TRANSIT,
+    &encryption::redshift::IN_TRANSIT,
+    &encryption::elasticache::AT_REST,
+    &encryption::opensearch::AT_REST,
+    &encryption::redshift::AT_REST,
+    &encryption::cloudtrail_kms::CHECK,
+    &encryption::log_groups_kms::CHECK,
 ];
 
 pub fn find(id: &str) -> Option<&'static Check> {

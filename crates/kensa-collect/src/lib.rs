@@ -11,6 +11,7 @@
 
 mod call;
 mod clients;
+mod endpoints;
 mod iam;
 mod monitoring;
 mod network;
@@ -93,25 +94,31 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
             let caller = &caller;
             let monitoring_clients = monitoring::Clients::new(sdk, region);
             let storage_clients = storage::RegionClients::new(sdk, region);
+            let endpoint_clients = endpoints::Clients::new(sdk, region);
             async move {
                 join!(
                     network::collect(caller, &ec2, region),
                     monitoring::collect(caller, &monitoring_clients, region),
                     services::collect(caller, &service_clients, region),
                     storage::collect(caller, &storage_clients, region),
+                    endpoints::collect(caller, &endpoint_clients, region),
                 )
             }
         }))
         .await;
         (enabled_regions, audited, networks)
     };
-    let (account, (enabled_regions, audited, networks), iam) = join!(
+    let (account, (enabled_regions, audited, networks), iam, cloudfront) = join!(
         regions::account(&caller, &clients),
         regional,
         iam::collect(&caller, &clients),
+        endpoints::cloudfront(&caller, sdk),
     );
+    snapshot.cloudfront = cloudfront.into();
     snapshot.account = account.into();
-    for (region, (network, monitoring, services, storage)) in audited.iter().zip(networks) {
+    for (region, (network, monitoring, services, storage, endpoints)) in
+        audited.iter().zip(networks)
+    {
         snapshot.regions.insert(
             region.clone(),
             kensa_snapshot::Region {
@@ -119,6 +126,7 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
                 monitoring,
                 services,
                 storage,
+                endpoints,
             },
         );
     }
@@ -180,6 +188,39 @@ fn services_errors(errors: &mut Vec<CallError>, services: &kensa_snapshot::servi
         push(errors, &standard.controls);
     }
     push(errors, &hub.failed_controls_by_severity);
+}
+
+fn endpoints_errors(errors: &mut Vec<CallError>, endpoints: &kensa_snapshot::endpoints::Endpoints) {
+    fn push<T>(errors: &mut Vec<CallError>, collected: &Collected<T>) {
+        if let Some(error) = collected.error() {
+            errors.push(error.clone());
+        }
+    }
+    push(errors, &endpoints.load_balancers);
+    for lb in endpoints.load_balancers.value().into_iter().flatten() {
+        push(errors, &lb.listeners);
+        for listener in lb.listeners.value().into_iter().flatten() {
+            push(errors, &listener.rules);
+        }
+    }
+    push(errors, &endpoints.ssl_policies);
+    push(errors, &endpoints.classic_load_balancers);
+    for lb in endpoints
+        .classic_load_balancers
+        .value()
+        .into_iter()
+        .flatten()
+    {
+        push(errors, &lb.policies);
+    }
+    push(errors, &endpoints.cache_replication_groups);
+    push(errors, &endpoints.cache_clusters);
+    push(errors, &endpoints.search_domains);
+    push(errors, &endpoints.redshift_clusters);
+    for parameters in endpoints.redshift_parameter_groups.values() {
+        push(errors, parameters);
+    }
+    push(errors, &endpoints.log_groups);
 }
 
 /// Every error recorded anywhere in the snapshot, once each, in a stable
@@ -251,8 +292,10 @@ fn errors_in(snapshot: &Snapshot) -> Vec<CallError> {
         }
         services_errors(&mut errors, &region.services);
         storage::errors(&mut errors, &region.storage);
+        endpoints_errors(&mut errors, &region.endpoints);
     }
     s3_buckets::errors(&mut errors, &snapshot.buckets);
+    push(&mut errors, &snapshot.cloudfront);
     let trail_buckets = &snapshot.trail_buckets;
     push(&mut errors, &trail_buckets.account_public_access_block);
     for bucket in trail_buckets.buckets.values() {

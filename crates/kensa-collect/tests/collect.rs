@@ -767,3 +767,150 @@ async fn rds_keeps_only_the_tls_parameters_of_the_groups_in_use() {
         2
     );
 }
+
+/// ELBv2 listeners with the rules of the HTTP one, SSL policies over two
+/// pages, and a classic load balancer whose policies cannot be read.
+#[tokio::test]
+async fn load_balancers_listeners_rules_and_policies() {
+    let fake = FakeAws::with_defaults();
+    let lb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/1";
+    let http = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/80";
+    let https = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/443";
+    fake.route(
+        &[
+            ("Action", "DescribeLoadBalancers"),
+            ("Version", "2015-12-01"),
+        ],
+        200,
+        &iam_ok(
+            "DescribeLoadBalancers",
+            &format!(
+                "<LoadBalancers><member><LoadBalancerArn>{lb}</LoadBalancerArn>\
+                 <LoadBalancerName>web</LoadBalancerName><Type>application</Type>\
+                 <Scheme>internal</Scheme><VpcId>vpc-1</VpcId></member></LoadBalancers>"
+            ),
+        ),
+    );
+    let redirect = "<member><Type>redirect</Type><RedirectConfig><Protocol>HTTPS</Protocol>\
+                    <Port>443</Port><StatusCode>HTTP_301</StatusCode></RedirectConfig></member>";
+    fake.route(
+        &[("Action", "DescribeListeners"), ("LoadBalancerArn", lb)],
+        200,
+        &iam_ok(
+            "DescribeListeners",
+            &format!(
+                "<Listeners><member><ListenerArn>{https}</ListenerArn><Port>443</Port>\
+                 <Protocol>HTTPS</Protocol><SslPolicy>ELBSecurityPolicy-TLS13-1-2-2021-06</SslPolicy>\
+                 <DefaultActions><member><Type>forward</Type></member></DefaultActions></member>\
+                 <member><ListenerArn>{http}</ListenerArn><Port>80</Port><Protocol>HTTP</Protocol>\
+                 <DefaultActions>{redirect}</DefaultActions></member></Listeners>"
+            ),
+        ),
+    );
+    fake.route(
+        &[("Action", "DescribeRules"), ("ListenerArn", http)],
+        200,
+        &iam_ok(
+            "DescribeRules",
+            &format!(
+                "<Rules><member><RuleArn>rule-1</RuleArn><Priority>default</Priority>\
+                 <IsDefault>true</IsDefault><Actions>{redirect}</Actions></member></Rules>"
+            ),
+        ),
+    );
+    fake.route(
+        &[("Action", "DescribeSSLPolicies")],
+        200,
+        &iam_ok(
+            "DescribeSSLPolicies",
+            "<SslPolicies><member><Name>ELBSecurityPolicy-2016-08</Name><SslProtocols>\
+             <member>TLSv1</member><member>TLSv1.1</member><member>TLSv1.2</member>\
+             </SslProtocols></member></SslPolicies><NextMarker>page-2</NextMarker>",
+        ),
+    );
+    fake.route(
+        &[("Action", "DescribeSSLPolicies"), ("Marker", "page-2")],
+        200,
+        &iam_ok(
+            "DescribeSSLPolicies",
+            "<SslPolicies><member><Name>ELBSecurityPolicy-TLS13-1-3-2021-06</Name><SslProtocols>\
+             <member>TLSv1.3</member></SslProtocols></member></SslPolicies>",
+        ),
+    );
+    fake.route(
+        &[
+            ("Action", "DescribeLoadBalancers"),
+            ("Version", "2012-06-01"),
+        ],
+        200,
+        &iam_ok(
+            "DescribeLoadBalancers",
+            "<LoadBalancerDescriptions><member><LoadBalancerName>legacy</LoadBalancerName>\
+             <Scheme>internet-facing</Scheme><ListenerDescriptions><member><Listener>\
+             <Protocol>HTTPS</Protocol><LoadBalancerPort>443</LoadBalancerPort>\
+             <InstanceProtocol>HTTP</InstanceProtocol><InstancePort>80</InstancePort></Listener>\
+             <PolicyNames><member>ELBSecurityPolicy-2016-08</member></PolicyNames></member>\
+             </ListenerDescriptions></member></LoadBalancerDescriptions>",
+        ),
+    );
+    fake.route(
+        &[
+            ("Action", "DescribeLoadBalancerPolicies"),
+            ("LoadBalancerName", "legacy"),
+        ],
+        403,
+        &error_xml("AccessDenied", "not allowed"),
+    );
+    let snapshot = collect(&fake, 1).await;
+    let endpoints = &snapshot.regions["us-east-1"].endpoints;
+    let lbs = endpoints
+        .load_balancers
+        .value()
+        .expect("load balancers read");
+    assert_eq!(lbs.len(), 1);
+    assert_eq!(lbs[0].kind, "application");
+    let listeners = lbs[0].listeners.value().expect("listeners read");
+    // Sorted by port; only the HTTP listener's rules are asked for.
+    assert_eq!(listeners[0].port, Some(80));
+    assert_eq!(
+        listeners[0].default_actions[0].redirect_protocol.as_deref(),
+        Some("HTTPS")
+    );
+    let rules = listeners[0].rules.value().expect("rules read");
+    assert!(rules[0].is_default);
+    assert_eq!(listeners[1].rules, Collected::NotCollected);
+    assert_eq!(
+        listeners[1].ssl_policy.as_deref(),
+        Some("ELBSecurityPolicy-TLS13-1-2-2021-06")
+    );
+    let policies = endpoints.ssl_policies.value().expect("SSL policies read");
+    assert_eq!(
+        policies.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        [
+            "ELBSecurityPolicy-2016-08",
+            "ELBSecurityPolicy-TLS13-1-3-2021-06"
+        ]
+    );
+    let classic = endpoints
+        .classic_load_balancers
+        .value()
+        .expect("classic load balancers read");
+    assert_eq!(
+        classic[0].listeners[0].policy_names,
+        ["ELBSecurityPolicy-2016-08"]
+    );
+    let error = classic[0]
+        .policies
+        .error()
+        .expect("the policies call failed");
+    assert_eq!(error.operation, "DescribeLoadBalancerPolicies");
+    assert_eq!(error.resource.as_deref(), Some("legacy"));
+    assert!(
+        snapshot.errors.contains(error),
+        "the failed call is listed in the snapshot's errors: {:?}",
+        snapshot.errors
+    );
+    // Nothing else in this account: empty lists, not errors.
+    assert_eq!(endpoints.log_groups, Collected::Value(vec![]));
+    assert_eq!(snapshot.cloudfront, Collected::Value(vec![]));
+}

@@ -9,6 +9,7 @@
 mod collected;
 mod credential_report;
 pub mod ec2;
+pub mod endpoints;
 mod iam;
 mod io;
 pub mod monitoring;
@@ -64,6 +65,10 @@ pub struct Snapshot {
     /// encryption, policy and tags (ENC-1, ENC-2).
     #[serde(default)]
     pub buckets: Collected<Vec<storage::S3Bucket>>,
+    /// CloudFront distributions (`cloudfront:ListDistributions`): a global
+    /// service, read once (ENC-1).
+    #[serde(default)]
+    pub cloudfront: Collected<Vec<endpoints::Distribution>>,
     /// Every call that failed during collection, in the order they failed.
     /// The same errors also sit in the [`Collected`] value they left empty.
     #[serde(default)]
@@ -87,6 +92,10 @@ pub struct Region {
     /// and how they are encrypted (ENC-1, ENC-2).
     #[serde(default)]
     pub storage: storage::Storage,
+    /// Load balancers, ElastiCache, OpenSearch, Redshift and CloudWatch
+    /// Logs groups: what ENC-1 and ENC-2 read.
+    #[serde(default)]
+    pub endpoints: endpoints::Endpoints,
 }
 
 /// The account and the identity that collected it.
@@ -113,6 +122,7 @@ impl Snapshot {
             regions: BTreeMap::new(),
             trail_buckets: services::TrailBuckets::default(),
             buckets: Collected::NotCollected,
+            cloudfront: Collected::NotCollected,
             errors: Vec::new(),
         }
     }

@@ -5,6 +5,12 @@
 //! encryption) is invisible to it, so an unencrypted resource is a FAIL and
 //! the remediation says to record a per-resource `[[exceptions]]` entry with
 //! the reason when the application encrypts its data itself.
+//!
+//! A resource that stores or carries data unencrypted is a FAIL; data that
+//! could not be read is an ERROR naming the call. Plain traffic the sheet
+//! allows on a protected path inside a VPC, and encryption done by the
+//! application, are recorded as `[[exceptions]]` with their reason, never
+//! passed silently.
 
 pub mod backup_vault_at_rest;
 pub mod bucket_policy;
@@ -23,6 +29,19 @@ pub mod s3_default_encryption;
 pub mod s3_tls_only;
 pub mod sns_at_rest;
 pub mod sqs_at_rest;
+pub mod classic_elb_listeners;
+pub mod cloudfront;
+pub mod cloudtrail_kms;
+mod edge;
+pub mod elasticache;
+pub mod elb_listeners;
+pub mod log_groups_kms;
+pub mod opensearch;
+pub mod redshift;
+pub mod tls_policies;
+
+#[cfg(test)]
+mod endpoint_tests;
 
 use kensa_snapshot::storage::Storage;
 use kensa_snapshot::{Collected, Missing};

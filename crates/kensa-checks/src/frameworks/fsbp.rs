@@ -3,7 +3,8 @@
 //!
 //! Source: Security Hub's controls reference as AWS published it in its
 //! user guide repository (awsdocs/aws-security-hub-user-guide, archived in
-//! 2023), plus EC2.53 and EC2.54, which kensa maps to and which came later.
+//! 2023), plus EC2.53, EC2.54, ELB.17, ELB.18 and Redshift.10, which kensa
+//! maps to and which came later (titles from the current Security Hub guide).
 //! That reference lists every security control, so a few here run only in
 //! the CIS or NIST standards (CloudWatch.1-14, IAM.11-18, IAM.20...); kensa
 //! keeps them because its checks map to them. Missing: controls AWS added
@@ -493,6 +494,14 @@ pub static CONTROLS: &[Control] = &[
         "Classic Load Balancer should be configured with defensive or strictest desync mitigation mode",
     ),
     c(
+        "ELB.17",
+        "Application and Network Load Balancers with listeners should use recommended security policies",
+    ),
+    c(
+        "ELB.18",
+        "Application and Network Load Balancer listeners should use secure protocols to encrypt data in transit",
+    ),
+    c(
         "EMR.1",
         "Amazon Elastic MapReduce cluster master nodes should not have public IP addresses",
     ),
@@ -789,6 +798,10 @@ pub static CONTROLS: &[Control] = &[
     c(
         "Redshift.9",
         "Redshift clusters should not use the default database name",
+    ),
+    c(
+        "Redshift.10",
+        "Redshift clusters should be encrypted at rest",
     ),
     c("S3.1", "S3 Block Public Access setting should be enabled"),
     c("S3.2", "S3 buckets should prohibit public read access"),

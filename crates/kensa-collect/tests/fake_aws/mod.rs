@@ -248,6 +248,29 @@ impl FakeAws {
             "<ListAllMyBucketsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\
              <Owner><ID>owner</ID></Owner><Buckets></Buckets></ListAllMyBucketsResult>",
         );
+        // Endpoints and data services (ENC-1, ENC-2): none, in every region.
+        // Classic and v2 DescribeLoadBalancers share the action; each SDK
+        // reads its own list from this one answer.
+        fake.ok(
+            "DescribeLoadBalancers",
+            "<LoadBalancers/><LoadBalancerDescriptions/>",
+        );
+        fake.ok("DescribeSSLPolicies", "<SslPolicies/>");
+        fake.ok("DescribeReplicationGroups", "<ReplicationGroups/>");
+        fake.ok("DescribeCacheClusters", "<CacheClusters/>");
+        fake.ok("DescribeClusters", "<Clusters/>");
+        fake.json("DescribeLogGroups", r#"{"logGroups":[]}"#);
+        fake.route(
+            &[("Path", "/2021-01-01/domain")],
+            200,
+            r#"{"DomainNames":[]}"#,
+        );
+        fake.route(
+            &[("Path", "/2020-05-31/distribution")],
+            200,
+            "<DistributionList><Marker></Marker><MaxItems>100</MaxItems>\
+             <IsTruncated>false</IsTruncated><Quantity>0</Quantity></DistributionList>",
+        );
         fake.route(
             &[("Path", "/v20180820/configuration/publicAccessBlock")],
             200,
