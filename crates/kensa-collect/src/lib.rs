@@ -14,6 +14,7 @@ mod clients;
 mod iam;
 mod monitoring;
 mod network;
+mod patching;
 mod progress;
 mod regions;
 pub mod s3_logs;
@@ -90,9 +91,18 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
             let service_clients = services::RegionClients::new(sdk, region);
             let caller = &caller;
             let monitoring_clients = monitoring::Clients::new(sdk, region);
+            let ssm = patching::client(sdk, region);
             async move {
+                // Systems Manager is asked about the region's instances, so
+                // it follows the network (which reads them).
+                let network_and_patching = async {
+                    let network = network::collect(caller, &ec2, region).await;
+                    let patching =
+                        patching::collect(caller, &ssm, region, &network.instances).await;
+                    (network, patching)
+                };
                 join!(
-                    network::collect(caller, &ec2, region),
+                    network_and_patching,
                     monitoring::collect(caller, &monitoring_clients, region),
                     services::collect(caller, &service_clients, region),
                 )
@@ -107,13 +117,14 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
         iam::collect(&caller, &clients),
     );
     snapshot.account = account.into();
-    for (region, (network, monitoring, services)) in audited.iter().zip(networks) {
+    for (region, ((network, patching), monitoring, services)) in audited.iter().zip(networks) {
         snapshot.regions.insert(
             region.clone(),
             kensa_snapshot::Region {
                 network,
                 monitoring,
                 services,
+                patching,
             },
         );
     }
@@ -173,6 +184,32 @@ fn services_errors(errors: &mut Vec<CallError>, services: &kensa_snapshot::servi
     push(errors, &hub.failed_controls_by_severity);
 }
 
+fn patching_errors(errors: &mut Vec<CallError>, patching: &kensa_snapshot::patching::Patching) {
+    fn push<T>(errors: &mut Vec<CallError>, collected: &Collected<T>) {
+        if let Some(error) = collected.error() {
+            errors.push(error.clone());
+        }
+    }
+    push(errors, &patching.managed_instances);
+    push(errors, &patching.patch_states);
+    push(errors, &patching.patch_groups);
+    for baseline in patching.baselines.values() {
+        push(errors, baseline);
+    }
+    push(errors, &patching.maintenance_windows);
+    for window in patching.maintenance_windows.value().into_iter().flatten() {
+        push(errors, &window.targets);
+        push(errors, &window.tasks);
+        for task in window.tasks.value().into_iter().flatten() {
+            push(errors, &task.operation);
+        }
+    }
+    push(errors, &patching.associations);
+    for applications in patching.applications.values() {
+        push(errors, applications);
+    }
+}
+
 /// Every error recorded anywhere in the snapshot, once each, in a stable
 /// order so that two collections of the same account compare equal.
 ///
@@ -221,6 +258,7 @@ fn errors_in(snapshot: &Snapshot) -> Vec<CallError> {
         push(&mut errors, &n.network_acls);
         push(&mut errors, &n.vpc_peering_connections);
         push(&mut errors, &n.prefix_lists);
+        push(&mut errors, &n.instances);
         for list in n.prefix_lists.value().into_iter().flatten() {
             push(&mut errors, &list.entries);
         }
@@ -241,6 +279,7 @@ fn errors_in(snapshot: &Snapshot) -> Vec<CallError> {
             push(&mut errors, &rule.targets);
         }
         services_errors(&mut errors, &region.services);
+        patching_errors(&mut errors, &region.patching);
     }
     let trail_buckets = &snapshot.trail_buckets;
     push(&mut errors, &trail_buckets.account_public_access_block);

@@ -12,6 +12,7 @@ pub mod ec2;
 mod iam;
 mod io;
 pub mod monitoring;
+pub mod patching;
 pub mod services;
 
 use chrono::{DateTime, Utc};
@@ -78,6 +79,10 @@ pub struct Region {
     /// EventBridge rules: the chain ALM-1..ALM-11 follow.
     #[serde(default)]
     pub monitoring: monitoring::Monitoring,
+    /// Systems Manager: managed instances, patching, State Manager
+    /// associations and the software inventory (SVC-4, MAL-1).
+    #[serde(default)]
+    pub patching: patching::Patching,
 }
 
 /// The account and the identity that collected it.
