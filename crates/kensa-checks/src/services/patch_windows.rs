@@ -299,7 +299,6 @@ mod tests {
                 instance("i-0prd1", &[("Patch Group", "production")]),
                 instance("i-0prd2", &[("Patch Group", "production"), ("Role", "db")]),
                 instance("i-0bat1", &[("Patch Group", "batch")]),
-                instance("i-0rg01", &[("Patch Group", "legacy")]),
                 instance("i-0qa01", &[("Patch Group", "stg-qa")]),
                 instance("i-0none", &[]),
             ],
@@ -316,10 +315,9 @@ mod tests {
                     vec![
                         ("wt-prd", vec![target("tag:Patch Group", &["production"]), target("tag-key", &["Role"])]),
                         ("wt-bat", vec![target("InstanceIds", &["i-0bat1"])]),
-                        ("wt-rg", vec![target("resource-groups:Name", &["legacy-servers"])]),
                     ],
                     vec![
-                        task("task-prd", "AWS-RunPatchBaseline", &["wt-prd", "wt-rg"], install()),
+                        task("task-prd", "AWS-RunPatchBaseline", &["wt-prd"], install()),
                         task("task-bat", "AWS-RunPatchBaseline", &["wt-bat"], Collected::Value(Some("Scan".into()))),
                         task("task-sh", "AWS-RunShellScript", &["wt-prd"], Collected::NotCollected),
                     ],
@@ -331,6 +329,16 @@ mod tests {
                     vec![task("task-off", "AWS-RunPatchBaseline", &["wt-all"], install())],
                 ),
             ],
+        );
+        // A resource group could hold any instance: only a person can tell.
+        let resource_groups = region(
+            vec![instance("i-0rg01", &[("Patch Group", "legacy")])],
+            vec![window(
+                "mw-0rg",
+                true,
+                vec![("wt-rg", vec![target("resource-groups:Name", &["legacy-servers"])])],
+                vec![task("task-rg", "AWS-RunPatchBaseline", &["wt-rg"], install())],
+            )],
         );
         let moto_like = region(
             vec![instance("i-0web1", &[("Patch Group", "production")])],
@@ -351,6 +359,7 @@ mod tests {
             Collected::Error(not_implemented("ssm", "DescribeMaintenanceWindows"));
         let s = snapshot(vec![
             ("ap-northeast-1", tokyo),
+            ("ap-northeast-3", resource_groups),
             ("eu-west-1", moto_like),
             ("us-east-1", unreadable),
             ("us-west-2", region_with(vec![instance("i-0y", &[])])),
