@@ -5,9 +5,9 @@ use aws_sdk_ec2::types;
 use futures::future::join_all;
 use futures::join;
 use kensa_snapshot::ec2::{
-    CidrPeer, GroupPeer, InternetGateway, NatGateway, Network, NetworkAcl, NetworkAclEntry,
-    NetworkInterface, Permission, PrefixList, PrefixListPeer, Route, RouteTable, SecurityGroup,
-    Instance, Subnet, Tags, Vpc, VpcPeeringConnection,
+    CidrPeer, GroupPeer, Instance, InternetGateway, NatGateway, Network, NetworkAcl,
+    NetworkAclEntry, NetworkInterface, Permission, PrefixList, PrefixListPeer, Route, RouteTable,
+    SecurityGroup, Subnet, Tags, Vpc, VpcPeeringConnection,
 };
 use kensa_snapshot::{CallError, Collected};
 
@@ -105,7 +105,6 @@ async fn instances(
     out.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(out)
 }
-
 
 async fn vpcs(
     caller: &Caller,

@@ -14,9 +14,8 @@ use futures::future::join_all;
 use futures::join;
 use kensa_snapshot::ec2::Instance;
 use kensa_snapshot::patching::{
-    is_patch_document,
-    Application, ApprovalRule, Association, InstancePatchState, MaintenanceWindow,
-    ManagedInstance, PatchBaseline, PatchGroup, Patching, Target, WindowTarget, WindowTask,
+    Application, ApprovalRule, Association, InstancePatchState, MaintenanceWindow, ManagedInstance,
+    PatchBaseline, PatchGroup, Patching, Target, WindowTarget, WindowTask, is_patch_document,
 };
 use kensa_snapshot::{CallError, Collected};
 
@@ -92,7 +91,10 @@ async fn managed_instances(
     let pages = caller
         .all_pages(
             &call,
-            client.describe_instance_information().into_paginator().send(),
+            client
+                .describe_instance_information()
+                .into_paginator()
+                .send(),
         )
         .await?;
     let mut out: Vec<ManagedInstance> = pages
@@ -177,7 +179,10 @@ async fn patch_groups_and_baselines(
 ) {
     let call = Call::regional("ssm", "DescribePatchGroups", region);
     let groups = caller
-        .all_pages(&call, client.describe_patch_groups().into_paginator().send())
+        .all_pages(
+            &call,
+            client.describe_patch_groups().into_paginator().send(),
+        )
         .await
         .map(|pages| {
             let mut groups: Vec<PatchGroup> = pages
@@ -189,9 +194,7 @@ async fn patch_groups_and_baselines(
                         name: m.patch_group?,
                         baseline_id: baseline.baseline_id?,
                         baseline_name: baseline.baseline_name,
-                        operating_system: baseline
-                            .operating_system
-                            .map(|o| o.as_str().to_owned()),
+                        operating_system: baseline.operating_system.map(|o| o.as_str().to_owned()),
                         default_baseline: baseline.default_baseline,
                     })
                 })
@@ -272,7 +275,10 @@ async fn maintenance_windows(
     let pages = caller
         .all_pages(
             &call,
-            client.describe_maintenance_windows().into_paginator().send(),
+            client
+                .describe_maintenance_windows()
+                .into_paginator()
+                .send(),
         )
         .await?;
     let identities: Vec<_> = pages

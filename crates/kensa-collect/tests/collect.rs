@@ -805,9 +805,18 @@ async fn patching_data_from_aws_shaped_answers() {
     let windows = p.maintenance_windows.value().expect("windows read");
     let tasks = windows[0].tasks.value().expect("tasks read");
     assert_eq!(tasks.len(), 2);
-    let patch = tasks.iter().find(|t| t.runs_patch_baseline()).expect("the patch task");
-    assert_eq!(patch.operation, Collected::Value(Some("Install".to_owned())));
-    let shell = tasks.iter().find(|t| !t.runs_patch_baseline()).expect("the shell task");
+    let patch = tasks
+        .iter()
+        .find(|t| t.runs_patch_baseline())
+        .expect("the patch task");
+    assert_eq!(
+        patch.operation,
+        Collected::Value(Some("Install".to_owned()))
+    );
+    let shell = tasks
+        .iter()
+        .find(|t| !t.runs_patch_baseline())
+        .expect("the shell task");
     // Only patch tasks are read one by one.
     assert_eq!(shell.operation, Collected::NotCollected);
     assert_eq!(
@@ -824,7 +833,10 @@ async fn patching_data_from_aws_shaped_answers() {
         apps.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
         ["Amazon SSM Agent", "Trend Micro Deep Security Agent"]
     );
-    assert_eq!(apps[0].publisher, None, "an empty publisher is no publisher");
+    assert_eq!(
+        apps[0].publisher, None,
+        "an empty publisher is no publisher"
+    );
     // The stopped instance is not asked about.
     assert!(!p.applications.contains_key("i-0bbb"));
 

@@ -77,8 +77,8 @@ struct Seeded {
 async fn seed(moto: &MotoServer) -> Seeded {
     use aws_sdk_guardduty::types::{DetectorFeature, DetectorFeatureConfiguration, FeatureStatus};
     use aws_sdk_ssm::types::{
-        MaintenanceWindowResourceType, MaintenanceWindowTaskType, OperatingSystem, PatchRule,
-        PatchRuleGroup, PatchFilter, PatchFilterGroup, PatchFilterKey, Target,
+        MaintenanceWindowResourceType, MaintenanceWindowTaskType, OperatingSystem, PatchFilter,
+        PatchFilterGroup, PatchFilterKey, PatchRule, PatchRuleGroup, Target,
     };
 
     let sdk_seeded = sdk(moto, SEEDED).await;
@@ -125,7 +125,10 @@ async fn seed(moto: &MotoServer) -> Seeded {
             .build()
             .expect("a patch rule group")
     };
-    for (name, days, group) in [("AL2023-Staging", 0, "staging"), ("AL2023-Production", 7, "production")] {
+    for (name, days, group) in [
+        ("AL2023-Staging", 0, "staging"),
+        ("AL2023-Production", 7, "production"),
+    ] {
         let baseline = ssm
             .create_patch_baseline()
             .name(name)
@@ -241,7 +244,11 @@ fn assert_error_naming(f: &Value, call: &str) {
         "{f}"
     );
     let operation = call.split_once(':').map(|(_, op)| op).unwrap_or(call);
-    assert_eq!(str_of(f, "/evidence/failed_call/operation"), operation, "{f}");
+    assert_eq!(
+        str_of(f, "/evidence/failed_call/operation"),
+        operation,
+        "{f}"
+    );
 }
 
 #[tokio::test]
@@ -253,13 +260,31 @@ async fn patching_and_anti_malware_against_moto() {
     let json = &report.json;
 
     // Patch groups come from the instances' tags, which moto serves.
-    assert_eq!(str_of(finding(json, "svc-patch-group", &ids.staging), "/status"), "PASS");
-    assert_eq!(str_of(finding(json, "svc-patch-group", &ids.production), "/status"), "PASS");
-    assert_eq!(str_of(finding(json, "svc-patch-group", &ids.untagged), "/status"), "FAIL");
-    assert_eq!(str_of(finding(json, "svc-patch-group", &ids.dev), "/status"), "FAIL");
-    assert_eq!(str_of(finding(json, "svc-patch-group", &ids.bare), "/status"), "FAIL");
+    assert_eq!(
+        str_of(finding(json, "svc-patch-group", &ids.staging), "/status"),
+        "PASS"
+    );
+    assert_eq!(
+        str_of(finding(json, "svc-patch-group", &ids.production), "/status"),
+        "PASS"
+    );
+    assert_eq!(
+        str_of(finding(json, "svc-patch-group", &ids.untagged), "/status"),
+        "FAIL"
+    );
+    assert_eq!(
+        str_of(finding(json, "svc-patch-group", &ids.dev), "/status"),
+        "FAIL"
+    );
+    assert_eq!(
+        str_of(finding(json, "svc-patch-group", &ids.bare), "/status"),
+        "FAIL"
+    );
     let staging = finding(json, "svc-patch-group", &ids.staging);
-    assert_eq!(str_of(staging, "/resource/name"), format!("web-stg ({})", ids.staging));
+    assert_eq!(
+        str_of(staging, "/resource/name"),
+        format!("web-stg ({})", ids.staging)
+    );
     assert_eq!(str_of(staging, "/evidence/environment"), "verification");
 
     // Maintenance windows: moto serves the windows, targets and tasks. No
@@ -268,13 +293,19 @@ async fn patching_and_anti_malware_against_moto() {
     // moto lacks: ERROR naming it.
     let production = finding(json, "svc-patch-maintenance-windows", "production");
     assert_eq!(str_of(production, "/status"), "FAIL", "{production}");
-    assert!(str_of(production, "/message/en").contains(&ids.production), "{production}");
+    assert!(
+        str_of(production, "/message/en").contains(&ids.production),
+        "{production}"
+    );
     assert_error_naming(
         finding(json, "svc-patch-maintenance-windows", "staging"),
         "ssm:GetMaintenanceWindowTask",
     );
     assert_eq!(
-        str_of(finding(json, "svc-patch-maintenance-windows", "dev"), "/status"),
+        str_of(
+            finding(json, "svc-patch-maintenance-windows", "dev"),
+            "/status"
+        ),
         "FAIL"
     );
 
@@ -304,7 +335,10 @@ async fn patching_and_anti_malware_against_moto() {
     for id in [&ids.staging, &ids.production, &ids.untagged, &ids.dev] {
         let f = finding(json, "mal-anti-malware-agent", id);
         assert_eq!(str_of(f, "/status"), "PASS", "{f}");
-        assert!(str_of(f, "/message/en").contains("GuardDuty Malware Protection"), "{f}");
+        assert!(
+            str_of(f, "/message/en").contains("GuardDuty Malware Protection"),
+            "{f}"
+        );
     }
     assert_error_naming(
         finding(json, "mal-anti-malware-agent", &ids.bare),

@@ -58,16 +58,18 @@ pub fn earliest_approval_days(baseline: &PatchBaseline, now: DateTime<Utc>) -> O
     baseline
         .approval_rules
         .iter()
-        .filter_map(|rule| match (rule.approve_after_days, &rule.approve_until_date) {
-            (Some(days), _) => Some(i64::from(days)),
-            // Patches released up to the date are approved: as of the
-            // collection, that is a delay of the days since the date (none
-            // for a date still ahead).
-            (None, Some(date)) => NaiveDate::parse_from_str(date, "%Y-%m-%d")
-                .ok()
-                .map(|d| (now.date_naive() - d).num_days().max(0)),
-            (None, None) => None,
-        })
+        .filter_map(
+            |rule| match (rule.approve_after_days, &rule.approve_until_date) {
+                (Some(days), _) => Some(i64::from(days)),
+                // Patches released up to the date are approved: as of the
+                // collection, that is a delay of the days since the date (none
+                // for a date still ahead).
+                (None, Some(date)) => NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                    .ok()
+                    .map(|d| (now.date_naive() - d).num_days().max(0)),
+                (None, None) => None,
+            },
+        )
         .min()
 }
 
@@ -94,7 +96,10 @@ impl EnvBaseline<'_> {
     fn label(&self) -> String {
         format!(
             "{} ({})",
-            self.baseline.name.as_deref().unwrap_or(&self.baseline.baseline_id),
+            self.baseline
+                .name
+                .as_deref()
+                .unwrap_or(&self.baseline.baseline_id),
             self.group.name
         )
     }
@@ -259,7 +264,10 @@ mod tests {
             enable_non_security: false,
             filters: [
                 ("CLASSIFICATION".to_owned(), vec!["Security".to_owned()]),
-                ("SEVERITY".to_owned(), vec!["Critical".to_owned(), "Important".to_owned()]),
+                (
+                    "SEVERITY".to_owned(),
+                    vec!["Critical".to_owned(), "Important".to_owned()],
+                ),
             ]
             .into(),
         }
@@ -341,7 +349,12 @@ mod tests {
             "WINDOWS",
             vec![rule(Some(7), None)],
         );
-        let listed_only = baseline("pb-0lst00000000000e", "AL2023-Listed", "AMAZON_LINUX_2023", vec![]);
+        let listed_only = baseline(
+            "pb-0lst00000000000e",
+            "AL2023-Listed",
+            "AMAZON_LINUX_2023",
+            vec![],
+        );
 
         let mut group_error = region_with(vec![instance("i-0aaa", &[])]);
         group_error.patching.patch_groups =
@@ -353,13 +366,26 @@ mod tests {
         );
 
         let s = snapshot(vec![
-            ("ap-northeast-1", region(&[("staging", &stg), ("production", &prod)])),
+            (
+                "ap-northeast-1",
+                region(&[("staging", &stg), ("production", &prod)]),
+            ),
             (
                 "ap-northeast-3",
-                region(&[("staging", &stg), ("production", &prod_same_day), ("prod-win", &win_prod)]),
+                region(&[
+                    ("staging", &stg),
+                    ("production", &prod_same_day),
+                    ("prod-win", &win_prod),
+                ]),
             ),
-            ("ap-southeast-1", region(&[("staging", &stg), ("dev", &prod)])),
-            ("eu-central-1", region(&[("staging", &listed_only), ("production", &prod)])),
+            (
+                "ap-southeast-1",
+                region(&[("staging", &stg), ("dev", &prod)]),
+            ),
+            (
+                "eu-central-1",
+                region(&[("staging", &listed_only), ("production", &prod)]),
+            ),
             ("eu-west-1", group_error),
             ("eu-west-2", baseline_error),
             ("us-west-2", region_with(vec![])),

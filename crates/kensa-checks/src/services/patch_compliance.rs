@@ -65,10 +65,8 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
             "ssm:DescribeInstancePatchStates",
             |r| &r.patching.patch_states,
         )?;
-        let states: BTreeMap<&str, _> = states
-            .iter()
-            .map(|s| (s.instance_id.as_str(), s))
-            .collect();
+        let states: BTreeMap<&str, _> =
+            states.iter().map(|s| (s.instance_id.as_str(), s)).collect();
         Ok(instances
             .into_iter()
             .map(|instance| {
@@ -181,7 +179,8 @@ mod tests {
         moto_like.patching.managed_instances =
             Collected::Error(not_implemented("ssm", "DescribeInstanceInformation"));
         let mut states_unread = region_with(vec![instance("i-0web", &[])]);
-        states_unread.patching.managed_instances = Collected::Value(vec![managed("i-0web", "Online")]);
+        states_unread.patching.managed_instances =
+            Collected::Value(vec![managed("i-0web", "Online")]);
         states_unread.patching.patch_states =
             Collected::Error(not_implemented("ssm", "DescribeInstancePatchStates"));
         let s = snapshot(vec![

@@ -126,10 +126,8 @@ mod tests {
             managed("mi-0123456789abcdef0", "Online"),
         ]);
         let mut unreadable = region_with(vec![instance("i-0eee", &[])]);
-        unreadable.patching.managed_instances = Collected::Error(not_implemented(
-            "ssm",
-            "DescribeInstanceInformation",
-        ));
+        unreadable.patching.managed_instances =
+            Collected::Error(not_implemented("ssm", "DescribeInstanceInformation"));
         let mut no_ec2 = Region::default();
         no_ec2.network.instances = Collected::Error(not_implemented("ec2", "DescribeInstances"));
         let s = snapshot(vec![
@@ -145,6 +143,9 @@ mod tests {
             f[0].resource.arn.as_deref(),
             Some("arn:aws:ec2:ap-northeast-1:123456789012:instance/i-0aaa")
         );
-        assert_eq!(f[1].evidence["managed_instance"]["ping_status"], "ConnectionLost");
+        assert_eq!(
+            f[1].evidence["managed_instance"]["ping_status"],
+            "ConnectionLost"
+        );
     }
 }

@@ -178,7 +178,12 @@ mod tests {
     use crate::services::patching::fixtures::*;
     use kensa_snapshot::Collected;
 
-    fn association(id: &str, document: &str, targets: Vec<kensa_snapshot::patching::Target>, status: &str) -> Association {
+    fn association(
+        id: &str,
+        document: &str,
+        targets: Vec<kensa_snapshot::patching::Target>,
+        status: &str,
+    ) -> Association {
         Association {
             association_id: id.into(),
             name: document.into(),
@@ -201,13 +206,34 @@ mod tests {
             instance("i-0rg", &[("Role", "legacy")]),
         ]);
         tokyo.patching.associations = Collected::Value(vec![
-            association("a-1", "Custom-DisableAutoUpdates", vec![target("tag:Patch Group", &["production"])], "Success"),
-            association("a-2", "Custom-DisableAutoUpdates", vec![target("tag:Patch Group", &["staging"])], "Failed"),
-            association("a-3", "Custom-DisableAutoUpdates", vec![target("resource-groups:Name", &["legacy"])], "Success"),
-            association("a-4", "AWS-GatherSoftwareInventory", vec![target("InstanceIds", &["*"])], "Success"),
+            association(
+                "a-1",
+                "Custom-DisableAutoUpdates",
+                vec![target("tag:Patch Group", &["production"])],
+                "Success",
+            ),
+            association(
+                "a-2",
+                "Custom-DisableAutoUpdates",
+                vec![target("tag:Patch Group", &["staging"])],
+                "Failed",
+            ),
+            association(
+                "a-3",
+                "Custom-DisableAutoUpdates",
+                vec![target("resource-groups:Name", &["legacy"])],
+                "Success",
+            ),
+            association(
+                "a-4",
+                "AWS-GatherSoftwareInventory",
+                vec![target("InstanceIds", &["*"])],
+                "Success",
+            ),
         ]);
         let mut moto_like = region_with(vec![instance("i-0web", &[])]);
-        moto_like.patching.associations = Collected::Error(not_implemented("ssm", "ListAssociations"));
+        moto_like.patching.associations =
+            Collected::Error(not_implemented("ssm", "ListAssociations"));
         let s = snapshot(vec![("ap-northeast-1", tokyo), ("eu-west-1", moto_like)]);
 
         let mut config = Config::default();

@@ -271,7 +271,12 @@ mod tests {
         }
     }
 
-    fn task(id: &str, document: &str, window_targets: &[&str], operation: Collected<Option<String>>) -> WindowTask {
+    fn task(
+        id: &str,
+        document: &str,
+        window_targets: &[&str],
+        operation: Collected<Option<String>>,
+    ) -> WindowTask {
         WindowTask {
             window_task_id: id.into(),
             task_arn: document.into(),
@@ -307,26 +312,52 @@ mod tests {
                     "mw-0stg",
                     true,
                     vec![("wt-stg", vec![target("tag:Patch Group", &["staging"])])],
-                    vec![task("task-stg", "AWS-RunPatchBaseline", &["wt-stg"], install())],
+                    vec![task(
+                        "task-stg",
+                        "AWS-RunPatchBaseline",
+                        &["wt-stg"],
+                        install(),
+                    )],
                 ),
                 window(
                     "mw-0prd",
                     true,
                     vec![
-                        ("wt-prd", vec![target("tag:Patch Group", &["production"]), target("tag-key", &["Role"])]),
+                        (
+                            "wt-prd",
+                            vec![
+                                target("tag:Patch Group", &["production"]),
+                                target("tag-key", &["Role"]),
+                            ],
+                        ),
                         ("wt-bat", vec![target("InstanceIds", &["i-0bat1"])]),
                     ],
                     vec![
                         task("task-prd", "AWS-RunPatchBaseline", &["wt-prd"], install()),
-                        task("task-bat", "AWS-RunPatchBaseline", &["wt-bat"], Collected::Value(Some("Scan".into()))),
-                        task("task-sh", "AWS-RunShellScript", &["wt-prd"], Collected::NotCollected),
+                        task(
+                            "task-bat",
+                            "AWS-RunPatchBaseline",
+                            &["wt-bat"],
+                            Collected::Value(Some("Scan".into())),
+                        ),
+                        task(
+                            "task-sh",
+                            "AWS-RunShellScript",
+                            &["wt-prd"],
+                            Collected::NotCollected,
+                        ),
                     ],
                 ),
                 window(
                     "mw-0off",
                     false,
                     vec![("wt-all", vec![target("InstanceIds", &["*"])])],
-                    vec![task("task-off", "AWS-RunPatchBaseline", &["wt-all"], install())],
+                    vec![task(
+                        "task-off",
+                        "AWS-RunPatchBaseline",
+                        &["wt-all"],
+                        install(),
+                    )],
                 ),
             ],
         );
@@ -336,8 +367,16 @@ mod tests {
             vec![window(
                 "mw-0rg",
                 true,
-                vec![("wt-rg", vec![target("resource-groups:Name", &["legacy-servers"])])],
-                vec![task("task-rg", "AWS-RunPatchBaseline", &["wt-rg"], install())],
+                vec![(
+                    "wt-rg",
+                    vec![target("resource-groups:Name", &["legacy-servers"])],
+                )],
+                vec![task(
+                    "task-rg",
+                    "AWS-RunPatchBaseline",
+                    &["wt-rg"],
+                    install(),
+                )],
             )],
         );
         let moto_like = region(
@@ -367,7 +406,10 @@ mod tests {
         let f = run_check(&CHECK, &s);
         insta::assert_snapshot!(render(&f));
         let staging = f.iter().find(|f| f.resource.id == "staging").unwrap();
-        assert_eq!(staging.evidence["installing_windows"][0]["window_id"], "mw-0stg");
+        assert_eq!(
+            staging.evidence["installing_windows"][0]["window_id"],
+            "mw-0stg"
+        );
         assert_eq!(staging.evidence["disabled_windows"][0], "mw-0off");
     }
 }

@@ -446,7 +446,10 @@ mod tests {
     #[test]
     fn default_patch_groups_name_the_two_environments() {
         let c = PatchingConfig::default();
-        assert_eq!(c.environment("staging-web"), Some(Environment::Verification));
+        assert_eq!(
+            c.environment("staging-web"),
+            Some(Environment::Verification)
+        );
         assert_eq!(c.environment("stg"), Some(Environment::Verification));
         assert_eq!(c.environment("production"), Some(Environment::Production));
         assert_eq!(c.environment("prod-db"), Some(Environment::Production));
@@ -494,7 +497,10 @@ mod tests {
     fn targets_resolve_against_ids_and_tags() {
         let web = instance("i-0web", &[("Patch Group", "prod-web"), ("Role", "web")]);
         let sel = |targets: &[Target]| targets_select(targets, &web);
-        assert_eq!(sel(&[target("InstanceIds", &["i-0web"])]), Selection::Selected);
+        assert_eq!(
+            sel(&[target("InstanceIds", &["i-0web"])]),
+            Selection::Selected
+        );
         assert_eq!(sel(&[target("InstanceIds", &["*"])]), Selection::Selected);
         assert_eq!(
             sel(&[target("tag:Patch Group", &["prod-db", "prod-web"])]),
@@ -503,7 +509,10 @@ mod tests {
         assert_eq!(sel(&[target("tag-key", &["Role"])]), Selection::Selected);
         // Targets combine: every one must select.
         assert_eq!(
-            sel(&[target("tag:Role", &["web"]), target("tag:Patch Group", &["stg"])]),
+            sel(&[
+                target("tag:Role", &["web"]),
+                target("tag:Patch Group", &["stg"])
+            ]),
             Selection::NotSelected
         );
         assert_eq!(
