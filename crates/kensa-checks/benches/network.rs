@@ -603,6 +603,7 @@ fn estate(groups: usize) -> Estate {
         network_acls: Collected::Value(acls),
         vpc_peering_connections: Collected::Value(vec![]),
         prefix_lists: Collected::Value(prefix_lists),
+        instances: Collected::Value(vec![]),
     };
 
     let collected_at =

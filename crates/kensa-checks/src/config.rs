@@ -345,6 +345,8 @@ impl Config {
                 pp.reuse_prevention
             ));
         }
+        self.services.patching.validate()?;
+        self.services.anti_malware.validate()?;
         let network = &self.network;
         for (index, flow) in network.flows.iter().enumerate() {
             crate::network::protocol(&flow.protocol)
@@ -567,6 +569,37 @@ security_hub_standards = [
   "cis-aws-foundations-benchmark/v/1.2.0",
   "pci-dss/v/",
   "aws-foundational-security-best-practices/v/",
+
+# SVC-4: patching with Systems Manager. Patch groups are the values of the
+# instances' `Patch Group` (or `PatchGroup`) tag; `*` matches any run of
+# characters. Patches go to verification first, production after.
+[services.patching]
+verification_patch_groups = ["staging*", "stg*", "verification*"]
+production_patch_groups = ["production*", "prod*"]
+# SSM documents whose State Manager associations turn the OS's own automatic
+# updates off (e.g. "Custom-DisableAutomaticUpdates"). None: MANUAL.
+os_auto_update_off_documents = []
+
+# MAL-1: installed application names (SSM inventory) that are an anti-malware
+# agent. Case does not matter; without `*`, a name containing the text.
+[services.anti_malware]
+products = [
+  "Deep Security Agent",
+  "ds_agent",
+  "Trend Micro Cloud One",
+  "Trend Micro Vision One",
+  "Trend Micro Apex One",
+  "CrowdStrike",
+  "falcon-sensor",
+  "Microsoft Defender",
+  "mdatp",
+  "Sophos",
+  "SentinelOne",
+  "SentinelAgent",
+  "Symantec Endpoint Protection",
+  "Trellix",
+  "McAfee Endpoint Security",
+]
 ]
 
 # ENC-1 / ENC-2: data encryption. S3's own keys (SSE-S3) satisfy the sheet;

@@ -15,6 +15,7 @@ mod endpoints;
 mod iam;
 mod monitoring;
 mod network;
+mod patching;
 mod progress;
 mod regions;
 mod s3_buckets;
@@ -95,9 +96,18 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
             let monitoring_clients = monitoring::Clients::new(sdk, region);
             let storage_clients = storage::RegionClients::new(sdk, region);
             let endpoint_clients = endpoints::Clients::new(sdk, region);
+            let ssm = patching::client(sdk, region);
             async move {
+                // Systems Manager is asked about the region's instances, so
+                // it follows the network (which reads them).
+                let network_and_patching = async {
+                    let network = network::collect(caller, &ec2, region).await;
+                    let patching =
+                        patching::collect(caller, &ssm, region, &network.instances).await;
+                    (network, patching)
+                };
                 join!(
-                    network::collect(caller, &ec2, region),
+                    network_and_patching,
                     monitoring::collect(caller, &monitoring_clients, region),
                     services::collect(caller, &service_clients, region),
                     storage::collect(caller, &storage_clients, region),
@@ -116,7 +126,7 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
     );
     snapshot.cloudfront = cloudfront.into();
     snapshot.account = account.into();
-    for (region, (network, monitoring, services, storage, endpoints)) in
+    for (region, ((network, patching), monitoring, services, storage, endpoints)) in
         audited.iter().zip(networks)
     {
         snapshot.regions.insert(
@@ -127,6 +137,7 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
                 services,
                 storage,
                 endpoints,
+                patching,
             },
         );
     }
@@ -223,6 +234,32 @@ fn endpoints_errors(errors: &mut Vec<CallError>, endpoints: &kensa_snapshot::end
     push(errors, &endpoints.log_groups);
 }
 
+fn patching_errors(errors: &mut Vec<CallError>, patching: &kensa_snapshot::patching::Patching) {
+    fn push<T>(errors: &mut Vec<CallError>, collected: &Collected<T>) {
+        if let Some(error) = collected.error() {
+            errors.push(error.clone());
+        }
+    }
+    push(errors, &patching.managed_instances);
+    push(errors, &patching.patch_states);
+    push(errors, &patching.patch_groups);
+    for baseline in patching.baselines.values() {
+        push(errors, baseline);
+    }
+    push(errors, &patching.maintenance_windows);
+    for window in patching.maintenance_windows.value().into_iter().flatten() {
+        push(errors, &window.targets);
+        push(errors, &window.tasks);
+        for task in window.tasks.value().into_iter().flatten() {
+            push(errors, &task.operation);
+        }
+    }
+    push(errors, &patching.associations);
+    for applications in patching.applications.values() {
+        push(errors, applications);
+    }
+}
+
 /// Every error recorded anywhere in the snapshot, once each, in a stable
 /// order so that two collections of the same account compare equal.
 ///
@@ -271,6 +308,7 @@ fn errors_in(snapshot: &Snapshot) -> Vec<CallError> {
         push(&mut errors, &n.network_acls);
         push(&mut errors, &n.vpc_peering_connections);
         push(&mut errors, &n.prefix_lists);
+        push(&mut errors, &n.instances);
         for list in n.prefix_lists.value().into_iter().flatten() {
             push(&mut errors, &list.entries);
         }
@@ -291,6 +329,7 @@ fn errors_in(snapshot: &Snapshot) -> Vec<CallError> {
             push(&mut errors, &rule.targets);
         }
         services_errors(&mut errors, &region.services);
+        patching_errors(&mut errors, &region.patching);
         storage::errors(&mut errors, &region.storage);
         endpoints_errors(&mut errors, &region.endpoints);
     }

@@ -5,13 +5,13 @@ use aws_sdk_ec2::types;
 use futures::future::join_all;
 use futures::join;
 use kensa_snapshot::ec2::{
-    CidrPeer, GroupPeer, InternetGateway, NatGateway, Network, NetworkAcl, NetworkAclEntry,
-    NetworkInterface, Permission, PrefixList, PrefixListPeer, Route, RouteTable, SecurityGroup,
-    Subnet, Tags, Vpc, VpcPeeringConnection,
+    CidrPeer, GroupPeer, Instance, InternetGateway, NatGateway, Network, NetworkAcl,
+    NetworkAclEntry, NetworkInterface, Permission, PrefixList, PrefixListPeer, Route, RouteTable,
+    SecurityGroup, Subnet, Tags, Vpc, VpcPeeringConnection,
 };
 use kensa_snapshot::{CallError, Collected};
 
-use crate::call::{Call, Caller};
+use crate::call::{Call, Caller, to_chrono};
 
 /// An EC2 client for one region, sharing the one SDK configuration (and so
 /// its credentials, endpoint, retry and timeout policy).
@@ -42,6 +42,7 @@ pub(crate) async fn collect(caller: &Caller, ec2: &aws_sdk_ec2::Client, region: 
         network_acls,
         vpc_peering_connections,
         prefix_lists,
+        instances,
     ) = join!(
         vpcs(caller, ec2, region),
         subnets(caller, ec2, region),
@@ -53,6 +54,7 @@ pub(crate) async fn collect(caller: &Caller, ec2: &aws_sdk_ec2::Client, region: 
         network_acls(caller, ec2, region),
         vpc_peering_connections(caller, ec2, region),
         prefix_lists(caller, ec2, region),
+        instances(caller, ec2, region),
     );
     Network {
         vpcs: vpcs.into(),
@@ -65,7 +67,43 @@ pub(crate) async fn collect(caller: &Caller, ec2: &aws_sdk_ec2::Client, region: 
         network_acls: network_acls.into(),
         vpc_peering_connections: vpc_peering_connections.into(),
         prefix_lists: prefix_lists.into(),
+        instances: instances.into(),
     }
+}
+async fn instances(
+    caller: &Caller,
+    ec2: &aws_sdk_ec2::Client,
+    region: &str,
+) -> Result<Vec<Instance>, CallError> {
+    let call = Call::regional("ec2", "DescribeInstances", region);
+    let pages = caller
+        .all_pages(&call, ec2.describe_instances().into_paginator().send())
+        .await?;
+    let mut out: Vec<Instance> = pages
+        .into_iter()
+        .flat_map(|p| p.reservations.unwrap_or_default())
+        .flat_map(|r| r.instances.unwrap_or_default())
+        .filter_map(|i| {
+            Some(Instance {
+                id: i.instance_id?,
+                state: i
+                    .state
+                    .and_then(|s| s.name)
+                    .map(|n| n.as_str().to_owned())
+                    .unwrap_or_default(),
+                instance_type: i.instance_type.map(|t| t.as_str().to_owned()),
+                platform: i.platform.map(|p| p.as_str().to_owned()),
+                platform_details: i.platform_details,
+                image_id: i.image_id,
+                launch_time: i.launch_time.as_ref().map(to_chrono),
+                vpc_id: i.vpc_id,
+                subnet_id: i.subnet_id,
+                tags: tags(i.tags),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
 }
 
 async fn vpcs(

@@ -914,3 +914,175 @@ async fn load_balancers_listeners_rules_and_policies() {
     assert_eq!(endpoints.log_groups, Collected::Value(vec![]));
     assert_eq!(snapshot.cloudfront, Collected::Value(vec![]));
 }
+
+/// Two instances, one running and managed, with AWS-shaped Systems Manager
+/// answers for everything SVC-4 and MAL-1 read.
+fn patching_account(fake: &FakeAws) {
+    fake.route(
+        &[("Action", "DescribeInstances")],
+        200,
+        "<DescribeInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+         <requestId>req</requestId><reservationSet><item><reservationId>r-0123</reservationId>\
+         <ownerId>123456789012</ownerId><instancesSet>\
+         <item><instanceId>i-0aaa</instanceId><imageId>ami-0abc</imageId>\
+         <instanceState><code>16</code><name>running</name></instanceState>\
+         <instanceType>m5.large</instanceType><launchTime>2026-06-01T00:00:00.000Z</launchTime>\
+         <platform>windows</platform><platformDetails>Windows</platformDetails>\
+         <vpcId>vpc-0a</vpcId><subnetId>subnet-0a</subnetId>\
+         <tagSet><item><key>Name</key><value>web</value></item>\
+         <item><key>Patch Group</key><value>production</value></item></tagSet></item>\
+         <item><instanceId>i-0bbb</instanceId><imageId>ami-0abc</imageId>\
+         <instanceState><code>80</code><name>stopped</name></instanceState>\
+         <instanceType>t3.micro</instanceType></item>\
+         </instancesSet></item></reservationSet></DescribeInstancesResponse>",
+    );
+    fake.json(
+        "DescribeInstanceInformation",
+        r#"{"InstanceInformationList":[{"InstanceId":"i-0aaa","PingStatus":"Online",
+            "LastPingDateTime":1793404800,"AgentVersion":"3.3.1142.0","PlatformType":"Windows",
+            "PlatformName":"Microsoft Windows Server 2022 Datacenter","PlatformVersion":"10.0.20348",
+            "ResourceType":"EC2Instance"}]}"#,
+    );
+    fake.json(
+        "DescribeInstancePatchStates",
+        r#"{"InstancePatchStates":[{"InstanceId":"i-0aaa","PatchGroup":"production",
+            "BaselineId":"pb-0prd","Operation":"Install","OperationStartTime":1793318400,
+            "OperationEndTime":1793322000,"InstalledCount":40,"InstalledOtherCount":2,
+            "InstalledPendingRebootCount":0,"InstalledRejectedCount":0,"MissingCount":3,
+            "FailedCount":1,"NotApplicableCount":120,"CriticalNonCompliantCount":2,
+            "SecurityNonCompliantCount":3,"OtherNonCompliantCount":0}]}"#,
+    );
+    fake.json(
+        "DescribePatchGroups",
+        r#"{"Mappings":[{"PatchGroup":"production","BaselineIdentity":{"BaselineId":"pb-0prd",
+            "BaselineName":"Windows-Production","OperatingSystem":"WINDOWS",
+            "BaselineDescription":"","DefaultBaseline":false}}]}"#,
+    );
+    fake.json(
+        "GetPatchBaseline",
+        r#"{"BaselineId":"pb-0prd","Name":"Windows-Production","OperatingSystem":"WINDOWS",
+            "ApprovalRules":{"PatchRules":[{"PatchFilterGroup":{"PatchFilters":[
+            {"Key":"CLASSIFICATION","Values":["SecurityUpdates","CriticalUpdates"]},
+            {"Key":"MSRC_SEVERITY","Values":["Critical","Important"]}]},
+            "ComplianceLevel":"CRITICAL","ApproveAfterDays":7,"EnableNonSecurity":false}]},
+            "ApprovedPatches":["KB5034439"],"PatchGroups":["production"]}"#,
+    );
+    fake.json(
+        "DescribeMaintenanceWindows",
+        r#"{"WindowIdentities":[{"WindowId":"mw-0prd","Name":"production-patch","Enabled":true,
+            "Duration":3,"Cutoff":1,"Schedule":"cron(0 3 ? * SUN *)","ScheduleTimezone":"Asia/Tokyo"}]}"#,
+    );
+    fake.json(
+        "DescribeMaintenanceWindowTargets",
+        r#"{"Targets":[{"WindowId":"mw-0prd","WindowTargetId":"wt-0prd","ResourceType":"INSTANCE",
+            "Targets":[{"Key":"tag:Patch Group","Values":["production"]}]}]}"#,
+    );
+    fake.json(
+        "DescribeMaintenanceWindowTasks",
+        r#"{"Tasks":[{"WindowId":"mw-0prd","WindowTaskId":"task-0patch","TaskArn":"AWS-RunPatchBaseline",
+            "Type":"RUN_COMMAND","Targets":[{"Key":"WindowTargetIds","Values":["wt-0prd"]}],"Priority":1},
+            {"WindowId":"mw-0prd","WindowTaskId":"task-0shell","TaskArn":"AWS-RunShellScript",
+            "Type":"RUN_COMMAND","Targets":[{"Key":"WindowTargetIds","Values":["wt-0prd"]}],"Priority":2}]}"#,
+    );
+    fake.json(
+        "GetMaintenanceWindowTask",
+        r#"{"WindowId":"mw-0prd","WindowTaskId":"task-0patch","TaskArn":"AWS-RunPatchBaseline",
+            "TaskType":"RUN_COMMAND","TaskInvocationParameters":{"RunCommand":{
+            "Parameters":{"Operation":["Install"],"RebootOption":["RebootIfNeeded"]}}},"Priority":1}"#,
+    );
+    fake.route(
+        &[("Action", "ListAssociations")],
+        400,
+        r#"{"__type":"AccessDeniedException","Message":"not authorized to perform: ssm:ListAssociations"}"#,
+    );
+    // The inventory comes in two pages.
+    fake.json(
+        "ListInventoryEntries",
+        r#"{"TypeName":"AWS:Application","InstanceId":"i-0aaa","SchemaVersion":"1.1",
+            "CaptureTime":"2026-10-31T23:00:00Z","Entries":[
+            {"Name":"Trend Micro Deep Security Agent","Publisher":"Trend Micro Inc.","Version":"20.0.1"}],
+            "NextToken":"page-2"}"#,
+    );
+    fake.route(
+        &[("Action", "ListInventoryEntries"), ("NextToken", "page-2")],
+        200,
+        r#"{"TypeName":"AWS:Application","InstanceId":"i-0aaa","Entries":[
+            {"Name":"Amazon SSM Agent","Publisher":"","Version":"3.3.1142.0"}]}"#,
+    );
+}
+
+#[tokio::test]
+async fn patching_data_from_aws_shaped_answers() {
+    let fake = FakeAws::with_defaults();
+    patching_account(&fake);
+    let snapshot = collect(&fake, 1).await;
+    let region = &snapshot.regions["us-east-1"];
+
+    let instances = region.network.instances.value().expect("instances read");
+    assert_eq!(instances.len(), 2);
+    let web = &instances[0];
+    assert_eq!(web.id, "i-0aaa");
+    assert!(web.is_running() && web.is_windows());
+    assert_eq!(web.patch_group(), Some(("Patch Group", "production")));
+    assert_eq!(web.instance_type.as_deref(), Some("m5.large"));
+    assert_eq!(instances[1].state, "stopped");
+
+    let p = &region.patching;
+    let managed = p.managed_instances.value().expect("managed instances read");
+    assert_eq!(managed.len(), 1);
+    assert!(managed[0].is_online());
+    let states = p.patch_states.value().expect("patch states read");
+    assert_eq!((states[0].missing_count, states[0].failed_count), (3, 1));
+    assert_eq!(states[0].operation, "Install");
+    let groups = p.patch_groups.value().expect("patch groups read");
+    assert_eq!(groups[0].name, "production");
+    assert_eq!(groups[0].operating_system.as_deref(), Some("WINDOWS"));
+    let baseline = p.baselines["pb-0prd"].value().expect("baseline read");
+    assert_eq!(baseline.approval_rules[0].approve_after_days, Some(7));
+    assert_eq!(
+        baseline.approval_rules[0].filters["MSRC_SEVERITY"],
+        vec!["Critical", "Important"]
+    );
+    let windows = p.maintenance_windows.value().expect("windows read");
+    let tasks = windows[0].tasks.value().expect("tasks read");
+    assert_eq!(tasks.len(), 2);
+    let patch = tasks
+        .iter()
+        .find(|t| t.runs_patch_baseline())
+        .expect("the patch task");
+    assert_eq!(
+        patch.operation,
+        Collected::Value(Some("Install".to_owned()))
+    );
+    let shell = tasks
+        .iter()
+        .find(|t| !t.runs_patch_baseline())
+        .expect("the shell task");
+    // Only patch tasks are read one by one.
+    assert_eq!(shell.operation, Collected::NotCollected);
+    assert_eq!(
+        fake.requests_with(&[("Action", "GetMaintenanceWindowTask")]),
+        2,
+        "one patch task in each of the two regions"
+    );
+    assert_eq!(
+        windows[0].targets.value().expect("targets read")[0].targets[0].key,
+        "tag:Patch Group"
+    );
+    let apps = p.applications["i-0aaa"].value().expect("inventory read");
+    assert_eq!(
+        apps.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
+        ["Amazon SSM Agent", "Trend Micro Deep Security Agent"]
+    );
+    assert_eq!(
+        apps[0].publisher, None,
+        "an empty publisher is no publisher"
+    );
+    // The stopped instance is not asked about.
+    assert!(!p.applications.contains_key("i-0bbb"));
+
+    let denied = p.associations.error().expect("ListAssociations was denied");
+    assert_eq!(denied.call(), "ssm:ListAssociations");
+    assert_eq!(denied.code, "AccessDeniedException");
+    assert!(snapshot.errors.contains(denied));
+}

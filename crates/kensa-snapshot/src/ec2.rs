@@ -1,8 +1,10 @@
-//! EC2 networking, per region: what NET-1 and NET-2 read.
+//! EC2 networking and instances, per region: what NET-1 and NET-2 read,
+//! and the instances SVC-2, SVC-4 and MAL-1 judge.
 //!
 //! Field names follow the EC2 API so that a person can compare a snapshot
 //! with `aws ec2 describe-*` output.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -34,6 +36,9 @@ pub struct Network {
     /// Customer managed prefix lists with their entries.
     #[serde(default)]
     pub prefix_lists: Collected<Vec<PrefixList>>,
+    /// `ec2:DescribeInstances`: every instance, whatever its state.
+    #[serde(default)]
+    pub instances: Collected<Vec<Instance>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -275,3 +280,59 @@ pub struct PrefixList {
     #[serde(default)]
     pub entries: Collected<Vec<String>>,
 }
+
+/// One EC2 instance (`ec2:DescribeInstances`): the machines SVC-2, SVC-4
+/// and MAL-1 judge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instance {
+    pub id: String,
+    /// `pending`, `running`, `shutting-down`, `terminated`, `stopping`, `stopped`.
+    pub state: String,
+    #[serde(default)]
+    pub instance_type: Option<String>,
+    /// `windows` for Windows instances; absent otherwise (the API's `Platform`).
+    #[serde(default)]
+    pub platform: Option<String>,
+    /// `Linux/UNIX`, `Windows`, `Red Hat Enterprise Linux`... (`PlatformDetails`).
+    #[serde(default)]
+    pub platform_details: Option<String>,
+    #[serde(default)]
+    pub image_id: Option<String>,
+    #[serde(default)]
+    pub launch_time: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub vpc_id: Option<String>,
+    #[serde(default)]
+    pub subnet_id: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+impl Instance {
+    pub fn is_running(&self) -> bool {
+        self.state == "running"
+    }
+
+    pub fn is_windows(&self) -> bool {
+        self.platform
+            .as_deref()
+            .is_some_and(|p| p.eq_ignore_ascii_case("windows"))
+    }
+
+    /// The `Name` tag.
+    pub fn name(&self) -> Option<&str> {
+        self.tags.get("Name").map(String::as_str)
+    }
+
+    /// The patch group Systems Manager puts the instance in: the value of
+    /// its `Patch Group` tag, or of `PatchGroup` (the spelling instance
+    /// metadata tags allow), with the tag's key.
+    pub fn patch_group(&self) -> Option<(&'static str, &str)> {
+        PATCH_GROUP_TAGS
+            .iter()
+            .find_map(|key| self.tags.get(*key).map(|v| (*key, v.as_str())))
+    }
+}
+
+/// The tag keys Systems Manager reads an instance's patch group from.
+pub const PATCH_GROUP_TAGS: [&str; 2] = ["Patch Group", "PatchGroup"];

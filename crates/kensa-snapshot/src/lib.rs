@@ -13,6 +13,7 @@ pub mod endpoints;
 mod iam;
 mod io;
 pub mod monitoring;
+pub mod patching;
 pub mod services;
 pub mod storage;
 
@@ -79,6 +80,10 @@ pub struct Snapshot {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Region {
     /// VPCs, subnets, security groups, network ACLs... (`ec2:Describe*`).
+    /// Systems Manager: managed instances, patching, State Manager
+    /// associations and the software inventory (SVC-4, MAL-1).
+    #[serde(default)]
+    pub patching: patching::Patching,
     #[serde(default)]
     pub network: ec2::Network,
     /// Config, GuardDuty, ECR scanning, Security Hub.

@@ -9,6 +9,10 @@ pub struct ServicesConfig {
     /// part of the standard's ARN. The sheet names CIS AWS Foundations 1.2,
     /// PCI DSS and AWS Foundational Security Best Practices.
     pub security_hub_standards: Vec<String>,
+    /// SVC-4: which patch groups are which environment.
+    pub patching: super::patching::PatchingConfig,
+    /// MAL-1: what counts as an anti-malware agent.
+    pub anti_malware: super::patching::AntiMalwareConfig,
 }
 
 impl Default for ServicesConfig {
@@ -19,6 +23,8 @@ impl Default for ServicesConfig {
                 "pci-dss/v/".to_owned(),
                 "aws-foundational-security-best-practices/v/".to_owned(),
             ],
+            patching: super::patching::PatchingConfig::default(),
+            anti_malware: super::patching::AntiMalwareConfig::default(),
         }
     }
 }

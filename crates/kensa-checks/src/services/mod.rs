@@ -1,15 +1,25 @@
-//! Security services (セキュリティを強化するサービス): SVC-1 .. SVC-7.
+//! Security services (セキュリティを強化するサービス): SVC-1 .. SVC-7, and
+//! anti-malware (ウィルス/マルウェア対策): MAL-1.
 //!
 //! Each check runs in every audited region: a service missing in one
 //! region fails there. A service that exists but is off (a stopped
 //! recorder, a disabled detector) is a FAIL, never a PASS.
 
+pub mod anti_malware;
+pub mod anti_malware_policy;
 pub mod cloudtrail_trail;
 pub mod config;
 pub mod config_recorder;
 pub mod ecr_scan;
 pub mod guardduty_enabled;
 pub mod guardduty_notified;
+pub mod patch_baselines;
+pub mod patch_compliance;
+pub mod patch_group;
+pub mod patch_managed;
+pub mod patch_os_auto_update;
+pub mod patch_windows;
+pub mod patching;
 pub mod security_hub;
 
 use kensa_snapshot::services::Services;

@@ -142,6 +142,7 @@ impl FakeAws {
             ("DescribeNetworkAcls", "networkAclSet"),
             ("DescribeVpcPeeringConnections", "vpcPeeringConnectionSet"),
             ("DescribeManagedPrefixLists", "prefixListSet"),
+            ("DescribeInstances", "reservationSet"),
         ] {
             fake.route(
                 &[("Action", action)],
@@ -192,6 +193,15 @@ impl FakeAws {
             r#"{"StandardsSubscriptions":[]}"#,
         );
         fake.route(&[("Path", "/findings")], 200, r#"{"Findings":[]}"#);
+        // Systems Manager: no managed instances, patch groups, windows or
+        // associations (patch states and inventory are asked per instance).
+        fake.json(
+            "DescribeInstanceInformation",
+            r#"{"InstanceInformationList":[]}"#,
+        );
+        fake.json("DescribePatchGroups", r#"{"Mappings":[]}"#);
+        fake.json("DescribeMaintenanceWindows", r#"{"WindowIdentities":[]}"#);
+        fake.json("ListAssociations", r#"{"Associations":[]}"#);
         // Data stores: none, and EBS encryption by default off, everywhere.
         fake.route(
             &[("Action", "GetEbsEncryptionByDefault")],
