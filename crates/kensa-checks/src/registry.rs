@@ -1,7 +1,7 @@
 //! Every check kensa has, in the sheet's order.
 
 use crate::Check;
-use crate::{alarms, iam, network, services};
+use crate::{alarms, iam, network, secrets, services};
 
 /// The registry. Adding a check: write its file, list it here, run
 /// `UPDATE_DOCS=1 cargo test -p kensa-checks docs` to generate its page.
@@ -36,6 +36,7 @@ pub static CHECKS: &[&Check] = &[
     &iam::root_holder_separation::CHECK,
     &iam::access_key_rotation::CHECK,
     &iam::access_key_unused::CHECK,
+    &secrets::keys_in_resources::CHECK,
     &alarms::security_group_changes::CHECK,
     &alarms::ec2_instance_changes::CHECK,
     &alarms::large_instance_launch::CHECK,

@@ -17,6 +17,7 @@ mod network;
 mod progress;
 mod regions;
 pub mod s3_logs;
+mod secrets;
 pub mod security_hub;
 mod services;
 mod trail_buckets;
@@ -90,11 +91,13 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
             let service_clients = services::RegionClients::new(sdk, region);
             let caller = &caller;
             let monitoring_clients = monitoring::Clients::new(sdk, region);
+            let secrets_clients = secrets::Clients::new(sdk, region);
             async move {
                 join!(
                     network::collect(caller, &ec2, region),
                     monitoring::collect(caller, &monitoring_clients, region),
                     services::collect(caller, &service_clients, region),
+                    secrets::collect(caller, &secrets_clients, region),
                 )
             }
         }))
@@ -107,13 +110,16 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
         iam::collect(&caller, &clients),
     );
     snapshot.account = account.into();
-    for (region, (network, monitoring, services)) in audited.iter().zip(networks) {
+    // Whose key a sighting is can be told only once IAM is read.
+    let owners = secrets::Owners::new(&iam);
+    for (region, (network, monitoring, services, secrets)) in audited.iter().zip(networks) {
         snapshot.regions.insert(
             region.clone(),
             kensa_snapshot::Region {
                 network,
                 monitoring,
                 services,
+                secrets: secrets.finish(&owners),
             },
         );
     }
@@ -241,6 +247,7 @@ fn errors_in(snapshot: &Snapshot) -> Vec<CallError> {
             push(&mut errors, &rule.targets);
         }
         services_errors(&mut errors, &region.services);
+        secrets::errors(&mut errors, &region.secrets);
     }
     let trail_buckets = &snapshot.trail_buckets;
     push(&mut errors, &trail_buckets.account_public_access_block);

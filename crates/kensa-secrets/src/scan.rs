@@ -394,7 +394,10 @@ mod tests {
     const KEY_ID: &str = "AKIAZ2XQ7TESTKEY4ID5";
     const SECRET: &str = "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";
 
-    fn summary(sightings: &[Sighting]) -> Vec<(Kind, Option<usize>, Option<String>, Option<String>)> {
+    /// Kind, line, name and redacted key ID of a sighting.
+    type Summary = (Kind, Option<usize>, Option<String>, Option<String>);
+
+    fn summary(sightings: &[Sighting]) -> Vec<Summary> {
         sightings
             .iter()
             .map(|s| {
@@ -408,7 +411,7 @@ mod tests {
             .collect()
     }
 
-    fn pair(id_line: usize, secret_line: usize, id_name: &str, secret_name: &str) -> Vec<(Kind, Option<usize>, Option<String>, Option<String>)> {
+    fn pair(id_line: usize, secret_line: usize, id_name: &str, secret_name: &str) -> Vec<Summary> {
         let redacted = Some(redact_key_id(KEY_ID));
         let mut v = vec![
             (Kind::AccessKeyId, Some(id_line), Some(id_name.to_owned()), redacted.clone()),

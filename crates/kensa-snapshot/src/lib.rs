@@ -12,6 +12,7 @@ pub mod ec2;
 mod iam;
 mod io;
 pub mod monitoring;
+pub mod secrets;
 pub mod services;
 
 use chrono::{DateTime, Utc};
@@ -78,6 +79,10 @@ pub struct Region {
     /// EventBridge rules: the chain ALM-1..ALM-11 follow.
     #[serde(default)]
     pub monitoring: monitoring::Monitoring,
+    /// Access keys kept as text in the region's resources (IAM-9):
+    /// redacted sightings only, never the text or a secret.
+    #[serde(default)]
+    pub secrets: secrets::Secrets,
 }
 
 /// The account and the identity that collected it.

@@ -142,6 +142,8 @@ impl FakeAws {
             ("DescribeNetworkAcls", "networkAclSet"),
             ("DescribeVpcPeeringConnections", "vpcPeeringConnectionSet"),
             ("DescribeManagedPrefixLists", "prefixListSet"),
+            ("DescribeInstances", "reservationSet"),
+            ("DescribeLaunchTemplates", "launchTemplates"),
         ] {
             fake.route(
                 &[("Action", action)],
@@ -192,6 +194,21 @@ impl FakeAws {
             r#"{"StandardsSubscriptions":[]}"#,
         );
         fake.route(&[("Path", "/findings")], 200, r#"{"Findings":[]}"#);
+        // IAM-9's resources: none, in every region.
+        fake.route(
+            &[("Path", "/2015-03-31/functions/")],
+            200,
+            r#"{"Functions":[]}"#,
+        );
+        fake.json("ListTaskDefinitions", r#"{"taskDefinitionArns":[]}"#);
+        fake.json("DescribeParameters", r#"{"Parameters":[]}"#);
+        fake.route(
+            &[("Action", "DescribeStacks")],
+            200,
+            "<DescribeStacksResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\">\
+             <DescribeStacksResult><Stacks/></DescribeStacksResult>\
+             <ResponseMetadata><RequestId>req</RequestId></ResponseMetadata></DescribeStacksResponse>",
+        );
         fake.route(
             &[("Path", "/v20180820/configuration/publicAccessBlock")],
             200,
