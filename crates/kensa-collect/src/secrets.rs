@@ -205,6 +205,10 @@ impl RawScan {
 
     /// When every item's call failed (a missing permission, typically), the
     /// kind as a whole could not be read: one error, not one per item.
+    #[allow(
+        clippy::result_large_err,
+        reason = "CallError is the snapshot's own record and ends up stored by value"
+    )]
     fn or_all_failed(self, items: usize) -> Result<RawScan, CallError> {
         let all_failed = items > 0
             && self.scanned == 0
@@ -297,6 +301,10 @@ pub(crate) fn errors(errors: &mut Vec<CallError>, secrets: &Secrets) {
     }
 }
 
+#[allow(
+    clippy::result_large_err,
+    reason = "CallError is the snapshot's own record and ends up stored by value"
+)]
 async fn instances(
     caller: &Caller,
     client: &aws_sdk_ec2::Client,
@@ -331,7 +339,8 @@ async fn instances(
         .collect();
     let count = instances.len();
     let answers = join_all(instances.into_iter().map(|resource| async move {
-        let call = Call::regional("ec2", "DescribeInstanceAttribute", region).on(resource.id.clone());
+        let call =
+            Call::regional("ec2", "DescribeInstanceAttribute", region).on(resource.id.clone());
         let answer = caller
             .call(
                 &call,
@@ -361,6 +370,10 @@ async fn instances(
     scan.or_all_failed(count)
 }
 
+#[allow(
+    clippy::result_large_err,
+    reason = "CallError is the snapshot's own record and ends up stored by value"
+)]
 async fn launch_templates(
     caller: &Caller,
     client: &aws_sdk_ec2::Client,
@@ -386,8 +399,8 @@ async fn launch_templates(
         .collect();
     let count = templates.len();
     let answers = join_all(templates.into_iter().map(|resource| async move {
-        let call = Call::regional("ec2", "DescribeLaunchTemplateVersions", region)
-            .on(resource.id.clone());
+        let call =
+            Call::regional("ec2", "DescribeLaunchTemplateVersions", region).on(resource.id.clone());
         // Every version: an old one still holds what it was given.
         let answer = caller
             .all_pages(
@@ -429,6 +442,10 @@ async fn launch_templates(
     scan.or_all_failed(count)
 }
 
+#[allow(
+    clippy::result_large_err,
+    reason = "CallError is the snapshot's own record and ends up stored by value"
+)]
 async fn lambda_functions(
     caller: &Caller,
     client: &aws_sdk_lambda::Client,
@@ -448,7 +465,10 @@ async fn lambda_functions(
         )
         .await?;
     let mut scan = RawScan::default();
-    for function in pages.into_iter().flat_map(|p| p.functions.unwrap_or_default()) {
+    for function in pages
+        .into_iter()
+        .flat_map(|p| p.functions.unwrap_or_default())
+    {
         let name = function.function_name.unwrap_or_default();
         let id = match function.version.as_deref() {
             None | Some("$LATEST") => name.clone(),
@@ -476,8 +496,11 @@ async fn lambda_functions(
                 ),
             );
         }
-        let variables: BTreeMap<String, String> =
-            environment.variables.unwrap_or_default().into_iter().collect();
+        let variables: BTreeMap<String, String> = environment
+            .variables
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
         let fields: Vec<OwnedField> = variables
             .into_iter()
             .map(|(name, value)| OwnedField {
@@ -499,6 +522,10 @@ fn family_and_revision(arn: &str) -> Option<(&str, u64)> {
     Some((family, revision.parse().ok()?))
 }
 
+#[allow(
+    clippy::result_large_err,
+    reason = "CallError is the snapshot's own record and ends up stored by value"
+)]
 async fn ecs_task_definitions(
     caller: &Caller,
     client: &aws_sdk_ecs::Client,
@@ -533,18 +560,28 @@ async fn ecs_task_definitions(
         }
     }
     let count = latest.len();
-    let answers = join_all(latest.into_iter().map(|(family, (revision, arn))| async move {
-        let resource = ScannedResource {
-            id: format!("{family}:{revision}"),
-            arn: Some(arn.clone()),
-            name: Some(family),
-        };
-        let call = Call::regional("ecs", "DescribeTaskDefinition", region).on(arn.clone());
-        let answer = caller
-            .call(&call, client.describe_task_definition().task_definition(&arn).send())
-            .await;
-        (resource, answer)
-    }))
+    let answers = join_all(
+        latest
+            .into_iter()
+            .map(|(family, (revision, arn))| async move {
+                let resource = ScannedResource {
+                    id: format!("{family}:{revision}"),
+                    arn: Some(arn.clone()),
+                    name: Some(family),
+                };
+                let call = Call::regional("ecs", "DescribeTaskDefinition", region).on(arn.clone());
+                let answer = caller
+                    .call(
+                        &call,
+                        client
+                            .describe_task_definition()
+                            .task_definition(&arn)
+                            .send(),
+                    )
+                    .await;
+                (resource, answer)
+            }),
+    )
     .await;
     let mut scan = RawScan::default();
     for (resource, answer) in answers {
@@ -587,6 +624,10 @@ async fn ecs_task_definitions(
     scan.or_all_failed(count)
 }
 
+#[allow(
+    clippy::result_large_err,
+    reason = "CallError is the snapshot's own record and ends up stored by value"
+)]
 async fn cloudformation_stacks(
     caller: &Caller,
     client: &aws_sdk_cloudformation::Client,
@@ -638,6 +679,10 @@ async fn cloudformation_stacks(
     Ok(scan)
 }
 
+#[allow(
+    clippy::result_large_err,
+    reason = "CallError is the snapshot's own record and ends up stored by value"
+)]
 async fn ssm_parameters(
     caller: &Caller,
     client: &aws_sdk_ssm::Client,
@@ -729,6 +774,9 @@ mod tests {
             family_and_revision("arn:aws:ecs:us-east-1:123456789012:task-definition/web-app:12"),
             Some(("web-app", 12))
         );
-        assert_eq!(family_and_revision("arn:aws:ecs:us-east-1:1:cluster/x"), None);
+        assert_eq!(
+            family_and_revision("arn:aws:ecs:us-east-1:1:cluster/x"),
+            None
+        );
     }
 }

@@ -14,9 +14,7 @@ const SECRET: &str = "bX9sQeR2v+T/u7WmZk1NaY3pHc0LdJf8GgEiOoPq";
 const EC2: &str = "http://ec2.amazonaws.com/doc/2016-11-15/";
 
 fn ec2_ok(action: &str, body: &str) -> String {
-    format!(
-        "<{action}Response xmlns=\"{EC2}\"><requestId>req</requestId>{body}</{action}Response>"
-    )
+    format!("<{action}Response xmlns=\"{EC2}\"><requestId>req</requestId>{body}</{action}Response>")
 }
 
 #[tokio::test]
@@ -69,7 +67,9 @@ async fn a_key_in_user_data_is_kept_redacted_with_its_owner() {
         200,
         &ec2_ok(
             "DescribeInstanceAttribute",
-            &format!("<instanceId>i-0abc</instanceId><userData><value>{user_data}</value></userData>"),
+            &format!(
+                "<instanceId>i-0abc</instanceId><userData><value>{user_data}</value></userData>"
+            ),
         ),
     );
     let opts = CollectOptions {
@@ -173,7 +173,12 @@ async fn a_denied_call_for_every_item_is_one_error_naming_it() {
     let error = parameters.error().expect("the kind is an error");
     assert_eq!(error.call(), "ssm:GetParameters");
     assert_eq!(error.code, "AccessDeniedException");
-    assert!(snapshot.errors.iter().any(|e| e.call() == "ssm:GetParameters"));
+    assert!(
+        snapshot
+            .errors
+            .iter()
+            .any(|e| e.call() == "ssm:GetParameters")
+    );
     // The SecureString parameter is never asked for.
     assert_eq!(fake.requests_with(&[("Action", "GetParameters")]), 1);
 }

@@ -153,10 +153,7 @@ fn expand_multipart(archive: &Multipart<'_>, label: &str, depth: usize, out: &mu
             .to_ascii_lowercase();
         let bytes = match encoding.as_str() {
             "base64" => {
-                let compact: Vec<u8> = body
-                    .bytes()
-                    .filter(|b| !b.is_ascii_whitespace())
-                    .collect();
+                let compact: Vec<u8> = body.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
                 match BASE64.decode(&compact) {
                     Ok(bytes) => bytes,
                     Err(error) => {
@@ -253,9 +250,7 @@ fn headers_and_body(text: &str) -> (Vec<(String, String)>, &str) {
         match bare.split_once(':') {
             Some((name, value))
                 if !name.is_empty()
-                    && name
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
+                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
             {
                 headers.push((name.to_ascii_lowercase(), value.trim().to_owned()));
             }
@@ -394,7 +389,10 @@ mod tests {
         assert_eq!(
             labels_and_texts(&decoded),
             vec![
-                ("UserData, MIME part 1 (text/cloud-config, config.txt)", config),
+                (
+                    "UserData, MIME part 1 (text/cloud-config, config.txt)",
+                    config
+                ),
                 ("UserData, MIME part 2 (text/x-shellscript)", script),
                 (
                     "UserData, MIME part 3 (application/x-gzip) (gzip)",

@@ -414,8 +414,18 @@ mod tests {
     fn pair(id_line: usize, secret_line: usize, id_name: &str, secret_name: &str) -> Vec<Summary> {
         let redacted = Some(redact_key_id(KEY_ID));
         let mut v = vec![
-            (Kind::AccessKeyId, Some(id_line), Some(id_name.to_owned()), redacted.clone()),
-            (Kind::SecretAccessKey, Some(secret_line), Some(secret_name.to_owned()), redacted),
+            (
+                Kind::AccessKeyId,
+                Some(id_line),
+                Some(id_name.to_owned()),
+                redacted.clone(),
+            ),
+            (
+                Kind::SecretAccessKey,
+                Some(secret_line),
+                Some(secret_name.to_owned()),
+                redacted,
+            ),
         ];
         v.sort_by_key(|(k, l, _, _)| (*l, *k));
         v
@@ -457,11 +467,23 @@ mod tests {
         assert_eq!(
             summary(&found),
             vec![
-                (Kind::AccessKeyId, None, Some("AccessKeyId".into()), Some(redact_key_id(KEY_ID))),
-                (Kind::SecretAccessKey, None, Some("SecretAccessKey".into()), Some(redact_key_id(KEY_ID))),
+                (
+                    Kind::AccessKeyId,
+                    None,
+                    Some("AccessKeyId".into()),
+                    Some(redact_key_id(KEY_ID))
+                ),
+                (
+                    Kind::SecretAccessKey,
+                    None,
+                    Some("SecretAccessKey".into()),
+                    Some(redact_key_id(KEY_ID))
+                ),
             ]
         );
-        let xml = format!("<Credentials>\n<AccessKeyId>{KEY_ID}</AccessKeyId>\n<SecretAccessKey>{SECRET}</SecretAccessKey>\n</Credentials>");
+        let xml = format!(
+            "<Credentials>\n<AccessKeyId>{KEY_ID}</AccessKeyId>\n<SecretAccessKey>{SECRET}</SecretAccessKey>\n</Credentials>"
+        );
         assert_eq!(
             summary(&scan_text("Value", &xml)),
             pair(2, 3, "AccessKeyId", "SecretAccessKey")
@@ -483,12 +505,22 @@ mod tests {
         let found = scan_text("Value", &list);
         assert_eq!(
             summary(&found),
-            vec![(Kind::SecretAccessKey, Some(3), Some("AWS_SECRET_ACCESS_KEY".into()), None)]
+            vec![(
+                Kind::SecretAccessKey,
+                Some(3),
+                Some("AWS_SECRET_ACCESS_KEY".into()),
+                None
+            )]
         );
         let inline = format!(r#"[{{"name": "AWS_SECRET_ACCESS_KEY", "value": "{SECRET}"}}]"#);
         assert_eq!(
             summary(&scan_text("Value", &inline)),
-            vec![(Kind::SecretAccessKey, None, Some("AWS_SECRET_ACCESS_KEY".into()), None)]
+            vec![(
+                Kind::SecretAccessKey,
+                None,
+                Some("AWS_SECRET_ACCESS_KEY".into()),
+                None
+            )]
         );
     }
 
@@ -514,8 +546,15 @@ mod tests {
     fn digests_and_longer_runs_are_not_secrets() {
         let sha = "3f786850e387550fdab836ed7e6dc881de23001b";
         assert_eq!(sha.len(), 40);
-        let text = format!("secret={sha}\nsecret={SECRET}A\nsecret={SECRET}=\nAKIA{}\nXAKIAZ2XQ7TESTKEY4ID5\n", "A".repeat(17));
-        assert!(scan_text("UserData", &text).is_empty(), "{:?}", scan_text("UserData", &text));
+        let text = format!(
+            "secret={sha}\nsecret={SECRET}A\nsecret={SECRET}=\nAKIA{}\nXAKIAZ2XQ7TESTKEY4ID5\n",
+            "A".repeat(17)
+        );
+        assert!(
+            scan_text("UserData", &text).is_empty(),
+            "{:?}",
+            scan_text("UserData", &text)
+        );
         // A lower-case key-ID look-alike is no key ID.
         assert!(scan_text("UserData", "akiaz2xq7testkey4id5").is_empty());
     }
@@ -523,9 +562,21 @@ mod tests {
     #[test]
     fn fields_pair_across_variables() {
         let fields = [
-            Field { location: "Environment.Variables", name: Some("MY_ID"), text: KEY_ID },
-            Field { location: "Environment.Variables", name: Some("MY_TOKEN"), text: SECRET },
-            Field { location: "Environment.Variables", name: Some("REGION"), text: "ap-northeast-1" },
+            Field {
+                location: "Environment.Variables",
+                name: Some("MY_ID"),
+                text: KEY_ID,
+            },
+            Field {
+                location: "Environment.Variables",
+                name: Some("MY_TOKEN"),
+                text: SECRET,
+            },
+            Field {
+                location: "Environment.Variables",
+                name: Some("REGION"),
+                text: "ap-northeast-1",
+            },
         ];
         let found = scan_fields(&fields);
         assert_eq!(found.len(), 2);
@@ -535,10 +586,18 @@ mod tests {
         assert_eq!(found[1].line, None);
         assert_eq!(found[1].key_id.as_ref().map(KeyId::as_str), Some(KEY_ID));
         // A field named like a secret needs no key ID.
-        let named = [Field { location: "Parameters", name: Some("SecretKey"), text: SECRET }];
+        let named = [Field {
+            location: "Parameters",
+            name: Some("SecretKey"),
+            text: SECRET,
+        }];
         assert_eq!(scan_fields(&named).len(), 1);
         // CloudFormation masks NoEcho parameters: nothing to find.
-        let masked = [Field { location: "Parameters", name: Some("SecretKey"), text: "****" }];
+        let masked = [Field {
+            location: "Parameters",
+            name: Some("SecretKey"),
+            text: "****",
+        }];
         assert!(scan_fields(&masked).is_empty());
     }
 

@@ -7,10 +7,7 @@ use proptest::prelude::*;
 
 /// An access key ID as AWS issues them: a prefix and 16 base32 characters.
 fn key_id() -> impl Strategy<Value = String> {
-    (
-        prop_oneof![Just("AKIA"), Just("ASIA")],
-        "[A-Z2-7]{16}",
-    )
+    (prop_oneof![Just("AKIA"), Just("ASIA")], "[A-Z2-7]{16}")
         .prop_map(|(prefix, body)| format!("{prefix}{body}"))
 }
 
@@ -38,9 +35,15 @@ fn written_pair(id: &str, secret: &str, form: usize) -> String {
         1 => format!("export AWS_ACCESS_KEY_ID={id}\nexport AWS_SECRET_ACCESS_KEY=\"{secret}\"\n"),
         2 => format!("{{\"AccessKeyId\": \"{id}\", \"SecretAccessKey\": \"{secret}\"}}\n"),
         3 => format!("aws:\n  access_key: {id}\n  secret_key: '{secret}'\n"),
-        4 => format!("<AccessKeyId>{id}</AccessKeyId>\n<SecretAccessKey>{secret}</SecretAccessKey>\n"),
-        5 => format!("aws configure set aws_access_key_id {id}\naws configure set aws_secret_access_key {secret}\n"),
-        _ => format!("- name: AWS_SECRET_ACCESS_KEY\n  value: {secret}\n- name: AWS_ACCESS_KEY_ID\n  value: {id}\n"),
+        4 => format!(
+            "<AccessKeyId>{id}</AccessKeyId>\n<SecretAccessKey>{secret}</SecretAccessKey>\n"
+        ),
+        5 => format!(
+            "aws configure set aws_access_key_id {id}\naws configure set aws_secret_access_key {secret}\n"
+        ),
+        _ => format!(
+            "- name: AWS_SECRET_ACCESS_KEY\n  value: {secret}\n- name: AWS_ACCESS_KEY_ID\n  value: {id}\n"
+        ),
     }
 }
 

@@ -143,7 +143,10 @@ impl Secrets {
             (SecretSource::LaunchTemplates, &self.launch_templates),
             (SecretSource::LambdaFunctions, &self.lambda_functions),
             (SecretSource::EcsTaskDefinitions, &self.ecs_task_definitions),
-            (SecretSource::CloudFormationStacks, &self.cloudformation_stacks),
+            (
+                SecretSource::CloudFormationStacks,
+                &self.cloudformation_stacks,
+            ),
             (SecretSource::SsmParameters, &self.ssm_parameters),
         ]
     }

@@ -71,9 +71,7 @@ struct Pair {
 
 /// One resource of each kind in `region`; `leaky` puts keys in them.
 async fn seed_region(moto: &MotoServer, region: &str, leaky: Option<&Pair>) {
-    use aws_sdk_ec2::types::{
-        RequestLaunchTemplateData, ResourceType, Tag, TagSpecification,
-    };
+    use aws_sdk_ec2::types::{RequestLaunchTemplateData, ResourceType, Tag, TagSpecification};
     let sdk = sdk(moto, region).await;
     let ec2 = aws_sdk_ec2::Client::new(&sdk);
 
@@ -156,7 +154,8 @@ async fn seed_region(moto: &MotoServer, region: &str, leaky: Option<&Pair>) {
         .role
         .map(|r| r.arn)
         .expect("a role ARN");
-    let mut variables = aws_sdk_lambda::types::Environment::builder().variables("LOG_LEVEL", "debug");
+    let mut variables =
+        aws_sdk_lambda::types::Environment::builder().variables("LOG_LEVEL", "debug");
     if leaky.is_some() {
         variables = variables
             .variables("AWS_ACCESS_KEY_ID", OTHER_KEY_ID)
@@ -206,7 +205,11 @@ async fn seed_region(moto: &MotoServer, region: &str, leaky: Option<&Pair>) {
     }
 
     // CloudFormation: a parameter that an output repeats.
-    let value = if leaky.is_some() { OTHER_KEY_ID } else { "prod" };
+    let value = if leaky.is_some() {
+        OTHER_KEY_ID
+    } else {
+        "prod"
+    };
     aws_sdk_cloudformation::Client::new(&sdk)
         .create_stack()
         .stack_name("network")
@@ -234,8 +237,16 @@ async fn seed_region(moto: &MotoServer, region: &str, leaky: Option<&Pair>) {
         None => format!("[default]\nregion = {region}\n"),
     };
     for (name, kind, value) in [
-        ("/app/config", aws_sdk_ssm::types::ParameterType::String, config.as_str()),
-        ("/app/zones", aws_sdk_ssm::types::ParameterType::StringList, "a,b,c"),
+        (
+            "/app/config",
+            aws_sdk_ssm::types::ParameterType::String,
+            config.as_str(),
+        ),
+        (
+            "/app/zones",
+            aws_sdk_ssm::types::ParameterType::StringList,
+            "a,b,c",
+        ),
         (
             "/app/secret",
             aws_sdk_ssm::types::ParameterType::SecureString,
@@ -298,7 +309,10 @@ fn assert_no_secret(what: &str, text: &str, pair: &Pair) {
     for secret in [pair.secret.as_str(), OTHER_SECRET] {
         assert!(!text.contains(secret), "{what} holds a secret");
         // Redaction shows the first four characters, never the rest.
-        assert!(!text.contains(&secret[4..]), "{what} holds most of a secret");
+        assert!(
+            !text.contains(&secret[4..]),
+            "{what} holds most of a secret"
+        );
     }
 }
 
@@ -309,7 +323,12 @@ fn collect(moto: &MotoServer, dir: &Path) -> std::path::PathBuf {
         .args(["collect", "--endpoint-url", &moto.endpoint()])
         .args(["--region", LEAKY, "--region", CLEAN, "--output"])
         .arg(&snapshot));
-    assert_eq!(outcome.code, Some(0), "collect failed\n{}", outcome.describe());
+    assert_eq!(
+        outcome.code,
+        Some(0),
+        "collect failed\n{}",
+        outcome.describe()
+    );
     snapshot
 }
 
@@ -323,7 +342,10 @@ async fn keys_in_resources_fail_and_no_output_holds_a_secret() {
     assert_no_secret("the snapshot", &saved, &pair);
     // The IAM part of a snapshot lists the users' key IDs; the scan keeps
     // only the redacted form of the keys it saw.
-    assert!(!saved.contains(OTHER_KEY_ID), "the snapshot holds a key ID it saw");
+    assert!(
+        !saved.contains(OTHER_KEY_ID),
+        "the snapshot holds a key ID it saw"
+    );
 
     let mut json_report = None;
     for format in FORMATS {
@@ -349,8 +371,14 @@ async fn keys_in_resources_fail_and_no_output_holds_a_secret() {
             ("stderr", &outcome.stderr),
         ] {
             assert_no_secret(&format!("the {format} {what}"), text, &pair);
-            assert!(!text.contains(OTHER_KEY_ID), "the {format} {what} holds a key ID");
-            assert!(!text.contains(&pair.key_id), "the {format} {what} holds a key ID");
+            assert!(
+                !text.contains(OTHER_KEY_ID),
+                "the {format} {what} holds a key ID"
+            );
+            assert!(
+                !text.contains(&pair.key_id),
+                "the {format} {what} holds a key ID"
+            );
         }
         if format == "json" {
             json_report = Some(serde_json::from_str::<Value>(&written).expect("JSON report"));
@@ -384,12 +412,21 @@ async fn keys_in_resources_fail_and_no_output_holds_a_secret() {
             .iter()
             .find(|(r, k, _, _)| r == region && k == kind)
             .map(|(_, _, id, _)| id.clone())
-            .unwrap_or_else(|| panic!("no {kind} finding in {region}\n{}", listing(findings(&report))));
+            .unwrap_or_else(|| {
+                panic!(
+                    "no {kind} finding in {region}\n{}",
+                    listing(findings(&report))
+                )
+            });
         (region.to_owned(), kind.to_owned(), id, status.to_owned())
     })
     .collect();
     for verdict in &expected {
-        assert!(got.contains(verdict), "expected {verdict:?}\n{}", listing(findings(&report)));
+        assert!(
+            got.contains(verdict),
+            "expected {verdict:?}\n{}",
+            listing(findings(&report))
+        );
     }
 
     // The instance: its user data holds the IAM user's pair, and the

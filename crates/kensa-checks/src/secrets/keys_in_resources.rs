@@ -12,7 +12,9 @@ use serde_json::{Map, Value, json};
 
 use crate::network::region_resource;
 use crate::services::regional_arn;
-use crate::{Check, CheckMeta, Context, Finding, Resource, Severity, StaticText, Status, Text, text};
+use crate::{
+    Check, CheckMeta, Context, Finding, Resource, Severity, StaticText, Status, Text, text,
+};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -121,10 +123,15 @@ fn resource(
     scanned: &ScannedResource,
 ) -> Resource {
     let arn = scanned.arn.clone().or_else(|| match source {
-        SecretSource::Instances => regional_arn(ctx, region, "ec2", &format!("instance/{}", scanned.id)),
-        SecretSource::LaunchTemplates => {
-            regional_arn(ctx, region, "ec2", &format!("launch-template/{}", scanned.id))
+        SecretSource::Instances => {
+            regional_arn(ctx, region, "ec2", &format!("instance/{}", scanned.id))
         }
+        SecretSource::LaunchTemplates => regional_arn(
+            ctx,
+            region,
+            "ec2",
+            &format!("launch-template/{}", scanned.id),
+        ),
         _ => None,
     });
     Resource {
@@ -165,10 +172,9 @@ fn owner(owner: Option<&KeyOwner>) -> Text {
             ", a key of IAM user {user_name} ({key_status})",
             " (IAM ユーザー {user_name} のキー、{key_status})"
         ),
-        Some(KeyOwner::Temporary) => text!(
-            ", temporary (STS) credentials",
-            " (STS の一時的な認証情報)"
-        ),
+        Some(KeyOwner::Temporary) => {
+            text!(", temporary (STS) credentials", " (STS の一時的な認証情報)")
+        }
         Some(KeyOwner::NotInAccount) => text!(
             ", not a key of any IAM user of this account",
             " (このアカウントの IAM ユーザーのキーではない)"
@@ -525,8 +531,24 @@ mod tests {
             instances: with(
                 2,
                 vec![
-                    seen(&instance, "UserData", None, Some("aws_access_key_id"), Some(2), KeyMaterial::AccessKeyId, Some(owner)),
-                    seen(&instance, "UserData", None, Some("aws_secret_access_key"), Some(3), KeyMaterial::SecretAccessKey, None),
+                    seen(
+                        &instance,
+                        "UserData",
+                        None,
+                        Some("aws_access_key_id"),
+                        Some(2),
+                        KeyMaterial::AccessKeyId,
+                        Some(owner),
+                    ),
+                    seen(
+                        &instance,
+                        "UserData",
+                        None,
+                        Some("aws_secret_access_key"),
+                        Some(3),
+                        KeyMaterial::SecretAccessKey,
+                        None,
+                    ),
                 ],
             ),
             ..all_clean()
@@ -559,29 +581,87 @@ mod tests {
             name: Some("web".into()),
             ..scanned("lt-0123", None)
         };
-        let function = scanned("batch:3", Some("arn:aws:lambda:ap-northeast-1:123456789012:function:batch:3"));
-        let task = scanned("worker:7", Some("arn:aws:ecs:ap-northeast-1:123456789012:task-definition/worker:7"));
-        let stack = scanned("network", Some("arn:aws:cloudformation:ap-northeast-1:123456789012:stack/network/uuid"));
-        let parameter = scanned("/app/config", Some("arn:aws:ssm:ap-northeast-1:123456789012:parameter/app/config"));
-        let secret_only = |r: &ScannedResource, location: &str, field: Option<&str>, line: Option<u64>| Sighting {
+        let function = scanned(
+            "batch:3",
+            Some("arn:aws:lambda:ap-northeast-1:123456789012:function:batch:3"),
+        );
+        let task = scanned(
+            "worker:7",
+            Some("arn:aws:ecs:ap-northeast-1:123456789012:task-definition/worker:7"),
+        );
+        let stack = scanned(
+            "network",
+            Some("arn:aws:cloudformation:ap-northeast-1:123456789012:stack/network/uuid"),
+        );
+        let parameter = scanned(
+            "/app/config",
+            Some("arn:aws:ssm:ap-northeast-1:123456789012:parameter/app/config"),
+        );
+        let secret_only = |r: &ScannedResource,
+                           location: &str,
+                           field: Option<&str>,
+                           line: Option<u64>| Sighting {
             key_id: None,
-            ..seen(r, location, field, None, line, KeyMaterial::SecretAccessKey, None)
+            ..seen(
+                r,
+                location,
+                field,
+                None,
+                line,
+                KeyMaterial::SecretAccessKey,
+                None,
+            )
         };
         let secrets = Secrets {
-            launch_templates: with(3, vec![secret_only(&template, "version 2, UserData", None, Some(5))]),
+            launch_templates: with(
+                3,
+                vec![secret_only(&template, "version 2, UserData", None, Some(5))],
+            ),
             lambda_functions: with(
                 4,
-                vec![seen(&function, "Environment.Variables", Some("AWS_ACCESS_KEY_ID"), None, None, KeyMaterial::AccessKeyId, Some(KeyOwner::Temporary))],
+                vec![seen(
+                    &function,
+                    "Environment.Variables",
+                    Some("AWS_ACCESS_KEY_ID"),
+                    None,
+                    None,
+                    KeyMaterial::AccessKeyId,
+                    Some(KeyOwner::Temporary),
+                )],
             ),
             ecs_task_definitions: with(
                 1,
-                vec![seen(&task, "containerDefinitions[app].environment", Some("KEY"), None, None, KeyMaterial::AccessKeyId, Some(KeyOwner::Unknown))],
+                vec![seen(
+                    &task,
+                    "containerDefinitions[app].environment",
+                    Some("KEY"),
+                    None,
+                    None,
+                    KeyMaterial::AccessKeyId,
+                    Some(KeyOwner::Unknown),
+                )],
             ),
             cloudformation_stacks: with(
                 2,
-                vec![seen(&stack, "Outputs", Some("DeployKey"), None, None, KeyMaterial::AccessKeyId, Some(KeyOwner::NotInAccount))],
+                vec![seen(
+                    &stack,
+                    "Outputs",
+                    Some("DeployKey"),
+                    None,
+                    None,
+                    KeyMaterial::AccessKeyId,
+                    Some(KeyOwner::NotInAccount),
+                )],
             ),
-            ssm_parameters: with(6, vec![secret_only(&parameter, "Value", Some("/app/config"), Some(4))]),
+            ssm_parameters: with(
+                6,
+                vec![secret_only(
+                    &parameter,
+                    "Value",
+                    Some("/app/config"),
+                    Some(4),
+                )],
+            ),
             ..all_clean()
         };
         let got = verdicts(secrets);
@@ -591,40 +671,60 @@ mod tests {
                 "AWS::EC2::LaunchTemplate".to_owned(),
                 "lt-0123".to_owned(),
                 Some("arn:aws:ec2:ap-northeast-1:123456789012:launch-template/lt-0123".to_owned()),
-                format!("Launch template lt-0123 keeps AWS access keys as text: secret access key {SECRET} in version 2, UserData, line 5"),
-                format!("起動テンプレート lt-0123 に AWS アクセスキーが平文で保存されています: version 2, UserData の 5 行目 にシークレットアクセスキー {SECRET}"),
+                format!(
+                    "Launch template lt-0123 keeps AWS access keys as text: secret access key {SECRET} in version 2, UserData, line 5"
+                ),
+                format!(
+                    "起動テンプレート lt-0123 に AWS アクセスキーが平文で保存されています: version 2, UserData の 5 行目 にシークレットアクセスキー {SECRET}"
+                ),
             ),
             (
                 Status::Fail,
                 "AWS::Lambda::Function".to_owned(),
                 "batch:3".to_owned(),
                 function.arn.clone(),
-                format!("Lambda function batch:3 keeps AWS access keys as text: access key ID {KEY_ID} in Environment.Variables AWS_ACCESS_KEY_ID, temporary (STS) credentials"),
-                format!("Lambda 関数 batch:3 に AWS アクセスキーが平文で保存されています: Environment.Variables の AWS_ACCESS_KEY_ID にアクセスキー ID {KEY_ID} (STS の一時的な認証情報)"),
+                format!(
+                    "Lambda function batch:3 keeps AWS access keys as text: access key ID {KEY_ID} in Environment.Variables AWS_ACCESS_KEY_ID, temporary (STS) credentials"
+                ),
+                format!(
+                    "Lambda 関数 batch:3 に AWS アクセスキーが平文で保存されています: Environment.Variables の AWS_ACCESS_KEY_ID にアクセスキー ID {KEY_ID} (STS の一時的な認証情報)"
+                ),
             ),
             (
                 Status::Fail,
                 "AWS::ECS::TaskDefinition".to_owned(),
                 "worker:7".to_owned(),
                 task.arn.clone(),
-                format!("ECS task definition worker:7 keeps AWS access keys as text: access key ID {KEY_ID} in containerDefinitions[app].environment KEY, owner unknown: the IAM users' keys could not all be read"),
-                format!("ECS タスク定義 worker:7 に AWS アクセスキーが平文で保存されています: containerDefinitions[app].environment の KEY にアクセスキー ID {KEY_ID} (IAM ユーザーのキーをすべては読み取れず、所有者は不明)"),
+                format!(
+                    "ECS task definition worker:7 keeps AWS access keys as text: access key ID {KEY_ID} in containerDefinitions[app].environment KEY, owner unknown: the IAM users' keys could not all be read"
+                ),
+                format!(
+                    "ECS タスク定義 worker:7 に AWS アクセスキーが平文で保存されています: containerDefinitions[app].environment の KEY にアクセスキー ID {KEY_ID} (IAM ユーザーのキーをすべては読み取れず、所有者は不明)"
+                ),
             ),
             (
                 Status::Fail,
                 "AWS::CloudFormation::Stack".to_owned(),
                 "network".to_owned(),
                 stack.arn.clone(),
-                format!("CloudFormation stack network keeps AWS access keys as text: access key ID {KEY_ID} in Outputs DeployKey, not a key of any IAM user of this account"),
-                format!("CloudFormation スタック network に AWS アクセスキーが平文で保存されています: Outputs の DeployKey にアクセスキー ID {KEY_ID} (このアカウントの IAM ユーザーのキーではない)"),
+                format!(
+                    "CloudFormation stack network keeps AWS access keys as text: access key ID {KEY_ID} in Outputs DeployKey, not a key of any IAM user of this account"
+                ),
+                format!(
+                    "CloudFormation スタック network に AWS アクセスキーが平文で保存されています: Outputs の DeployKey にアクセスキー ID {KEY_ID} (このアカウントの IAM ユーザーのキーではない)"
+                ),
             ),
             (
                 Status::Fail,
                 "AWS::SSM::Parameter".to_owned(),
                 "/app/config".to_owned(),
                 parameter.arn.clone(),
-                format!("SSM parameter /app/config keeps AWS access keys as text: secret access key {SECRET} in Value /app/config, line 4"),
-                format!("SSM パラメータ /app/config に AWS アクセスキーが平文で保存されています: Value の /app/config の 4 行目 にシークレットアクセスキー {SECRET}"),
+                format!(
+                    "SSM parameter /app/config keeps AWS access keys as text: secret access key {SECRET} in Value /app/config, line 4"
+                ),
+                format!(
+                    "SSM パラメータ /app/config に AWS アクセスキーが平文で保存されています: Value の /app/config の 4 行目 にシークレットアクセスキー {SECRET}"
+                ),
             ),
         ];
         assert_eq!(got, expected);
@@ -647,7 +747,15 @@ mod tests {
         let secrets = Secrets {
             instances: Collected::Value(Scan {
                 scanned: 2,
-                sightings: vec![seen(&instance, "UserData", None, None, None, KeyMaterial::AccessKeyId, None)],
+                sightings: vec![seen(
+                    &instance,
+                    "UserData",
+                    None,
+                    None,
+                    None,
+                    KeyMaterial::AccessKeyId,
+                    None,
+                )],
                 unscanned: vec![undecodable],
             }),
             lambda_functions: Collected::Error(CallError {
@@ -702,6 +810,11 @@ mod tests {
             "{}",
             findings[0].message.en
         );
-        assert!(findings[0].message.ja.contains("ssm:DescribeParameters の結果がありません"));
+        assert!(
+            findings[0]
+                .message
+                .ja
+                .contains("ssm:DescribeParameters の結果がありません")
+        );
     }
 }
