@@ -16,6 +16,7 @@ pub mod policy;
 pub mod registry;
 pub mod report;
 pub mod requirements;
+pub mod secrets;
 pub mod services;
 
 pub use check::{Check, CheckMeta, Context};

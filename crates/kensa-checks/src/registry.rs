@@ -36,6 +36,7 @@ pub static CHECKS: &[&Check] = &[
     &iam::root_holder_separation::CHECK,
     &iam::access_key_rotation::CHECK,
     &iam::access_key_unused::CHECK,
+    &secrets::keys_in_resources::CHECK,
     &alarms::security_group_changes::CHECK,
     &alarms::ec2_instance_changes::CHECK,
     &alarms::large_instance_launch::CHECK,

@@ -20,6 +20,7 @@ mod progress;
 mod regions;
 mod s3_buckets;
 pub mod s3_logs;
+mod secrets;
 pub mod security_hub;
 mod services;
 mod storage;
@@ -244,6 +245,7 @@ fn patching_errors(errors: &mut Vec<CallError>, patching: &kensa_snapshot::patch
     push(errors, &patching.patch_states);
     push(errors, &patching.patch_groups);
     for baseline in patching.baselines.values() {
+        secrets::errors(&mut errors, &region.secrets);
         push(errors, baseline);
     }
     push(errors, &patching.maintenance_windows);

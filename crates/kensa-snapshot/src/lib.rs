@@ -12,6 +12,7 @@ pub mod ec2;
 pub mod endpoints;
 mod iam;
 mod io;
+pub mod secrets;
 pub mod monitoring;
 pub mod patching;
 pub mod services;
@@ -78,6 +79,10 @@ pub struct Snapshot {
 
 /// What kensa read in one region.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+    /// Access keys kept as text in the region's resources (IAM-9):
+    /// redacted sightings only, never the text or a secret.
+    #[serde(default)]
+    pub secrets: secrets::Secrets,
 pub struct Region {
     /// VPCs, subnets, security groups, network ACLs... (`ec2:Describe*`).
     /// Systems Manager: managed instances, patching, State Manager

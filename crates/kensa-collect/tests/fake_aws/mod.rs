@@ -143,6 +143,8 @@ impl FakeAws {
             ("DescribeVpcPeeringConnections", "vpcPeeringConnectionSet"),
             ("DescribeManagedPrefixLists", "prefixListSet"),
             ("DescribeInstances", "reservationSet"),
+            ("DescribeLaunchTemplates", "launchTemplates"),
+            ("DescribeInstances", "reservationSet"),
         ] {
             fake.route(
                 &[("Action", action)],
@@ -191,6 +193,21 @@ impl FakeAws {
             &[("Path", "/standards/get")],
             200,
             r#"{"StandardsSubscriptions":[]}"#,
+        );
+        // IAM-9's resources: none, in every region.
+        fake.route(
+            &[("Path", "/2015-03-31/functions/")],
+            200,
+            r#"{"Functions":[]}"#,
+        );
+        fake.json("ListTaskDefinitions", r#"{"taskDefinitionArns":[]}"#);
+        fake.json("DescribeParameters", r#"{"Parameters":[]}"#);
+        fake.route(
+            &[("Action", "DescribeStacks")],
+            200,
+            "<DescribeStacksResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\">\
+             <DescribeStacksResult><Stacks/></DescribeStacksResult>\
+             <ResponseMetadata><RequestId>req</RequestId></ResponseMetadata></DescribeStacksResponse>",
         );
         fake.route(&[("Path", "/findings")], 200, r#"{"Findings":[]}"#);
         // Systems Manager: no managed instances, patch groups, windows or
