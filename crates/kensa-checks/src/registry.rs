@@ -1,7 +1,7 @@
 //! Every check kensa has, in the sheet's order.
 
 use crate::Check;
-use crate::{alarms, encryption, iam, network, services};
+use crate::{alarms, encryption, iam, network, secrets, services};
 
 /// The registry. Adding a check: write its file, list it here, run
 /// `UPDATE_DOCS=1 cargo test -p kensa-checks docs` to generate its page.

@@ -98,6 +98,7 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
             let storage_clients = storage::RegionClients::new(sdk, region);
             let endpoint_clients = endpoints::Clients::new(sdk, region);
             let ssm = patching::client(sdk, region);
+            let secrets_clients = secrets::Clients::new(sdk, region);
             async move {
                 // Systems Manager is asked about the region's instances, so
                 // it follows the network (which reads them).
@@ -113,6 +114,7 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
                     services::collect(caller, &service_clients, region),
                     storage::collect(caller, &storage_clients, region),
                     endpoints::collect(caller, &endpoint_clients, region),
+                    secrets::collect(caller, &secrets_clients, region),
                 )
             }
         }))
@@ -127,7 +129,9 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
     );
     snapshot.cloudfront = cloudfront.into();
     snapshot.account = account.into();
-    for (region, ((network, patching), monitoring, services, storage, endpoints)) in
+    // Whose key a sighting is can be told only once IAM is read.
+    let owners = secrets::Owners::new(&iam);
+    for (region, ((network, patching), monitoring, services, storage, endpoints, secrets)) in
         audited.iter().zip(networks)
     {
         snapshot.regions.insert(
@@ -139,6 +143,7 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
                 storage,
                 endpoints,
                 patching,
+                secrets: secrets.finish(&owners),
             },
         );
     }
@@ -245,7 +250,6 @@ fn patching_errors(errors: &mut Vec<CallError>, patching: &kensa_snapshot::patch
     push(errors, &patching.patch_states);
     push(errors, &patching.patch_groups);
     for baseline in patching.baselines.values() {
-        secrets::errors(&mut errors, &region.secrets);
         push(errors, baseline);
     }
     push(errors, &patching.maintenance_windows);
@@ -334,6 +338,7 @@ fn errors_in(snapshot: &Snapshot) -> Vec<CallError> {
         patching_errors(&mut errors, &region.patching);
         storage::errors(&mut errors, &region.storage);
         endpoints_errors(&mut errors, &region.endpoints);
+        secrets::errors(&mut errors, &region.secrets);
     }
     s3_buckets::errors(&mut errors, &snapshot.buckets);
     push(&mut errors, &snapshot.cloudfront);

@@ -12,9 +12,9 @@ pub mod ec2;
 pub mod endpoints;
 mod iam;
 mod io;
-pub mod secrets;
 pub mod monitoring;
 pub mod patching;
+pub mod secrets;
 pub mod services;
 pub mod storage;
 
@@ -79,16 +79,8 @@ pub struct Snapshot {
 
 /// What kensa read in one region.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-    /// Access keys kept as text in the region's resources (IAM-9):
-    /// redacted sightings only, never the text or a secret.
-    #[serde(default)]
-    pub secrets: secrets::Secrets,
 pub struct Region {
-    /// VPCs, subnets, security groups, network ACLs... (`ec2:Describe*`).
-    /// Systems Manager: managed instances, patching, State Manager
-    /// associations and the software inventory (SVC-4, MAL-1).
-    #[serde(default)]
-    pub patching: patching::Patching,
+    /// VPCs, subnets, security groups, network ACLs, instances... (`ec2:Describe*`).
     #[serde(default)]
     pub network: ec2::Network,
     /// Config, GuardDuty, ECR scanning, Security Hub.
@@ -106,6 +98,14 @@ pub struct Region {
     /// Logs groups: what ENC-1 and ENC-2 read.
     #[serde(default)]
     pub endpoints: endpoints::Endpoints,
+    /// Systems Manager: managed instances, patching, State Manager
+    /// associations and the software inventory (SVC-4, MAL-1).
+    #[serde(default)]
+    pub patching: patching::Patching,
+    /// Access keys kept as text in the region's resources (IAM-9):
+    /// redacted sightings only, never the text or a secret.
+    #[serde(default)]
+    pub secrets: secrets::Secrets,
 }
 
 /// The account and the identity that collected it.
