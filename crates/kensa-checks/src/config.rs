@@ -566,6 +566,10 @@ security_hub_standards = [
   "pci-dss/v/",
   "aws-foundational-security-best-practices/v/",
 ]
+# SVC-2: an open critical or high Amazon Inspector finding older than this
+# many days (since Inspector first observed it) fails. 30 days is PCI DSS's
+# one month for installing critical security patches.
+inspector_max_finding_age_days = 30
 "#;
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 mod call;
 mod clients;
 mod iam;
+mod inspector;
 mod monitoring;
 mod network;
 mod progress;
@@ -90,11 +91,13 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
             let service_clients = services::RegionClients::new(sdk, region);
             let caller = &caller;
             let monitoring_clients = monitoring::Clients::new(sdk, region);
+            let inspector_clients = inspector::Clients::new(sdk, region);
             async move {
                 join!(
                     network::collect(caller, &ec2, region),
                     monitoring::collect(caller, &monitoring_clients, region),
                     services::collect(caller, &service_clients, region),
+                    inspector::collect(caller, &inspector_clients, region),
                 )
             }
         }))
@@ -107,7 +110,8 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
         iam::collect(&caller, &clients),
     );
     snapshot.account = account.into();
-    for (region, (network, monitoring, services)) in audited.iter().zip(networks) {
+    for (region, (network, monitoring, mut services, inspector)) in audited.iter().zip(networks) {
+        services.inspector = inspector;
         snapshot.regions.insert(
             region.clone(),
             kensa_snapshot::Region {
@@ -171,6 +175,11 @@ fn services_errors(errors: &mut Vec<CallError>, services: &kensa_snapshot::servi
         push(errors, &standard.controls);
     }
     push(errors, &hub.failed_controls_by_severity);
+    let inspector = &services.inspector;
+    push(errors, &inspector.account_status);
+    push(errors, &inspector.ec2_coverage);
+    push(errors, &inspector.open_findings);
+    push(errors, &inspector.ec2_instances);
 }
 
 /// Every error recorded anywhere in the snapshot, once each, in a stable

@@ -10,6 +10,7 @@ mod collected;
 mod credential_report;
 pub mod ec2;
 mod iam;
+pub mod inspector;
 mod io;
 pub mod monitoring;
 pub mod services;

@@ -9,6 +9,10 @@ pub struct ServicesConfig {
     /// part of the standard's ARN. The sheet names CIS AWS Foundations 1.2,
     /// PCI DSS and AWS Foundational Security Best Practices.
     pub security_hub_standards: Vec<String>,
+    /// SVC-2: an open critical or high Inspector finding first observed
+    /// more than this many days before the collection fails. 30 days is
+    /// PCI DSS's one month for installing critical security patches.
+    pub inspector_max_finding_age_days: u32,
 }
 
 impl Default for ServicesConfig {
@@ -19,6 +23,7 @@ impl Default for ServicesConfig {
                 "pci-dss/v/".to_owned(),
                 "aws-foundational-security-best-practices/v/".to_owned(),
             ],
+            inspector_max_finding_age_days: 30,
         }
     }
 }

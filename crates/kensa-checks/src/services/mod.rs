@@ -10,6 +10,11 @@ pub mod config_recorder;
 pub mod ecr_scan;
 pub mod guardduty_enabled;
 pub mod guardduty_notified;
+pub mod inspector_ec2;
+pub mod inspector_ecr;
+#[cfg(test)]
+pub(crate) mod inspector_fixtures;
+pub mod inspector_findings;
 pub mod security_hub;
 
 use kensa_snapshot::services::Services;

@@ -142,6 +142,7 @@ impl FakeAws {
             ("DescribeNetworkAcls", "networkAclSet"),
             ("DescribeVpcPeeringConnections", "vpcPeeringConnectionSet"),
             ("DescribeManagedPrefixLists", "prefixListSet"),
+            ("DescribeInstances", "reservationSet"),
         ] {
             fake.route(
                 &[("Action", action)],
@@ -192,6 +193,22 @@ impl FakeAws {
             r#"{"StandardsSubscriptions":[]}"#,
         );
         fake.route(&[("Path", "/findings")], 200, r#"{"Findings":[]}"#);
+        // Inspector2: the account never enabled it, nothing covered, no findings.
+        fake.route(
+            &[("Path", "/status/batch/get")],
+            200,
+            &format!(
+                r#"{{"accounts":[{{"accountId":"{ACCOUNT}","state":{{"status":"DISABLED"}},
+                "resourceState":{{"ec2":{{"status":"DISABLED"}},"ecr":{{"status":"DISABLED"}},
+                "lambda":{{"status":"DISABLED"}}}}}}],"failedAccounts":[]}}"#
+            ),
+        );
+        fake.route(
+            &[("Path", "/coverage/list")],
+            200,
+            r#"{"coveredResources":[]}"#,
+        );
+        fake.route(&[("Path", "/findings/list")], 200, r#"{"findings":[]}"#);
         fake.route(
             &[("Path", "/v20180820/configuration/publicAccessBlock")],
             200,
