@@ -187,9 +187,7 @@ async fn open_findings(
         .flat_map(|p| p.findings())
         // The filters again: an endpoint that ignores them must not turn a
         // closed or a low finding into an open critical one.
-        .filter(|f| {
-            f.status.as_str() == "ACTIVE" && REPORTED_SEVERITIES.contains(&f.severity)
-        })
+        .filter(|f| f.status.as_str() == "ACTIVE" && REPORTED_SEVERITIES.contains(&f.severity))
         .map(|f| {
             let resource = f.resources.first();
             Finding {

@@ -788,7 +788,11 @@ async fn inspector_status_coverage_findings_and_instances() {
         "both pages, instances only"
     );
     let findings = inspector.open_findings.value().expect("findings collected");
-    assert_eq!(findings.len(), 1, "the closed and the medium one are dropped");
+    assert_eq!(
+        findings.len(),
+        1,
+        "the closed and the medium one are dropped"
+    );
     assert_eq!(
         findings[0],
         InspectorFinding {

@@ -111,7 +111,11 @@ async fn what_moto_cannot_serve_is_an_error_never_a_pass() {
         "moto fails BatchGetAccountStatus without account IDs once an account has a status: {inspector}"
     );
     let bare = &snapshot["regions"][BARE]["services"]["inspector"];
-    assert_eq!(bare["account_status"]["value"], serde_json::json!([]), "{bare}");
+    assert_eq!(
+        bare["account_status"]["value"],
+        serde_json::json!([]),
+        "{bare}"
+    );
 
     let output = dir.path().join("report.json");
     let outcome = run(kensa()
@@ -122,7 +126,12 @@ async fn what_moto_cannot_serve_is_an_error_never_a_pass() {
         .arg(&output));
     let report = read_report(outcome, &output);
     let json = &report.json;
-    assert_eq!(report.outcome.code, Some(1), "{}", report.outcome.describe());
+    assert_eq!(
+        report.outcome.code,
+        Some(1),
+        "{}",
+        report.outcome.describe()
+    );
 
     let ec2 = finding(json, "svc-inspector-ec2-scanning", SEEDED);
     assert_eq!(str_of(ec2, "/status"), "ERROR", "{ec2}");
@@ -150,5 +159,9 @@ async fn what_moto_cannot_serve_is_an_error_never_a_pass() {
         .iter()
         .filter(|f| str_of(f, "/status") == "PASS")
         .collect();
-    assert!(passes.is_empty(), "no SVC-2 PASS on moto:\n{}", listing(passes));
+    assert!(
+        passes.is_empty(),
+        "no SVC-2 PASS on moto:\n{}",
+        listing(passes)
+    );
 }

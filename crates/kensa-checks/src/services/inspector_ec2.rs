@@ -6,7 +6,9 @@ use serde_json::json;
 
 use super::{each_region, region_value};
 use crate::network::region_resource;
-use crate::{Check, CheckMeta, Context, Finding, Resource, Severity, StaticText, Status, Text, text};
+use crate::{
+    Check, CheckMeta, Context, Finding, Resource, Severity, StaticText, Status, Text, text,
+};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -111,14 +113,9 @@ fn uncovered_list(uncovered: &[(&Instance, Option<&CoveredInstance>)]) -> Text {
 fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let meta = &CHECK.meta;
     each_region(ctx, |region, services| {
-        let instances = region_value(
-            ctx,
-            meta,
-            region,
-            services,
-            "ec2:DescribeInstances",
-            |s| &s.inspector.ec2_instances,
-        )?;
+        let instances = region_value(ctx, meta, region, services, "ec2:DescribeInstances", |s| {
+            &s.inspector.ec2_instances
+        })?;
         let resource = region_resource(ctx, region);
         if instances.is_empty() {
             let status = services
@@ -236,7 +233,10 @@ mod tests {
     #[test]
     fn every_running_instance_covered_passes() {
         let s = inspector(
-            Collected::Value(vec![instance("i-0a", "running"), instance("i-0b", "stopped")]),
+            Collected::Value(vec![
+                instance("i-0a", "running"),
+                instance("i-0b", "stopped"),
+            ]),
             status(Some("ENABLED"), Some("DISABLED")),
             Collected::Value(vec![
                 covered("i-0a", "ACTIVE", "SUCCESSFUL"),

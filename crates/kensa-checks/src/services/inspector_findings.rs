@@ -176,7 +176,12 @@ fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 "{region} に Inspector の重大・高の未解決の検出結果が {total} 件あります ({summary})。{max_age} 日を超えたものはありません"
             )
         };
-        Ok(vec![meta.finding(Status::Pass, resource, message, evidence)])
+        Ok(vec![meta.finding(
+            Status::Pass,
+            resource,
+            message,
+            evidence,
+        )])
     })
 }
 
@@ -189,7 +194,9 @@ mod tests {
     use crate::services::inspector_fixtures::*;
     use kensa_snapshot::Collected;
 
-    fn with_findings(findings: Collected<Vec<InspectorFinding>>) -> kensa_snapshot::services::Services {
+    fn with_findings(
+        findings: Collected<Vec<InspectorFinding>>,
+    ) -> kensa_snapshot::services::Services {
         inspector(
             Collected::Value(vec![instance("i-0a", "running")]),
             status(Some("ENABLED"), Some("ENABLED")),
@@ -207,7 +214,12 @@ mod tests {
         let none = with_findings(Collected::Value(vec![]));
         let recent = with_findings(Collected::Value(vec![
             finding(1, "CRITICAL", at(2026, 10, 20), "i-0a"),
-            finding(2, "HIGH", at(2026, 10, 2), "arn:aws:ecr:ap-northeast-1:123456789012:repository/app/sha256:ab"),
+            finding(
+                2,
+                "HIGH",
+                at(2026, 10, 2),
+                "arn:aws:ecr:ap-northeast-1:123456789012:repository/app/sha256:ab",
+            ),
             finding(3, "HIGH", at(2026, 10, 25), "i-0a"),
         ]));
         insta::assert_snapshot!(format!("{}{}", verdicts(none), verdicts(recent)));
@@ -217,7 +229,12 @@ mod tests {
     fn findings_older_than_the_limit_fail_and_are_named() {
         let s = with_findings(Collected::Value(vec![
             finding(1, "CRITICAL", at(2026, 8, 1), "i-0a"),
-            finding(2, "HIGH", at(2026, 9, 30), "arn:aws:ecr:ap-northeast-1:123456789012:repository/app/sha256:ab"),
+            finding(
+                2,
+                "HIGH",
+                at(2026, 9, 30),
+                "arn:aws:ecr:ap-northeast-1:123456789012:repository/app/sha256:ab",
+            ),
             finding(3, "HIGH", at(2026, 10, 25), "i-0a"),
         ]));
         let findings = run_check(&CHECK, &snapshot(vec![(REGION, s)]));
@@ -232,7 +249,12 @@ mod tests {
     fn the_age_limit_comes_from_the_configuration() {
         let s = snapshot(vec![(
             REGION,
-            with_findings(Collected::Value(vec![finding(1, "HIGH", at(2026, 10, 20), "i-0a")])),
+            with_findings(Collected::Value(vec![finding(
+                1,
+                "HIGH",
+                at(2026, 10, 20),
+                "i-0a",
+            )])),
         )]);
         let mut config = Config::default();
         assert_eq!(config.services.inspector_max_finding_age_days, 30);
@@ -240,7 +262,11 @@ mod tests {
         config.services.inspector_max_finding_age_days = 7;
         let strict = run_with(&CHECK, &s, &config);
         assert_eq!(strict[0].status, Status::Fail);
-        assert!(strict[0].message.en.contains("older than 7 days"), "{}", strict[0].message.en);
+        assert!(
+            strict[0].message.en.contains("older than 7 days"),
+            "{}",
+            strict[0].message.en
+        );
         // Exactly the limit is still in time.
         config.services.inspector_max_finding_age_days = 12;
         assert_eq!(run_with(&CHECK, &s, &config)[0].status, Status::Pass);
@@ -254,18 +280,25 @@ mod tests {
             Collected::NotCollected,
             Collected::Error(not_implemented("inspector2", "ListFindings")),
         );
-        let unreadable_findings =
-            with_findings(Collected::Error(not_implemented("inspector2", "ListFindings")));
+        let unreadable_findings = with_findings(Collected::Error(not_implemented(
+            "inspector2",
+            "ListFindings",
+        )));
         let mut unreadable_status = with_findings(Collected::Value(vec![]));
         unreadable_status.inspector.account_status =
             Collected::Error(not_implemented("inspector2", "BatchGetAccountStatus"));
         let mut other_account_only = with_findings(Collected::Value(vec![]));
         other_account_only.inspector.account_status = Collected::Value(vec![]);
         insta::assert_snapshot!(
-            [off, unreadable_findings, unreadable_status, other_account_only]
-                .into_iter()
-                .map(verdicts)
-                .collect::<String>()
+            [
+                off,
+                unreadable_findings,
+                unreadable_status,
+                other_account_only
+            ]
+            .into_iter()
+            .map(verdicts)
+            .collect::<String>()
         );
     }
 }

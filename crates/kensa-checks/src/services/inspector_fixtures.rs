@@ -53,7 +53,10 @@ pub fn finding(n: u32, severity: &str, first_observed: DateTime<Utc>, resource: 
     let (resource_type, title) = if resource.starts_with("i-") {
         ("AWS_EC2_INSTANCE", format!("CVE-2026-{n:04} - openssl"))
     } else {
-        ("AWS_ECR_CONTAINER_IMAGE", format!("CVE-2026-{n:04} - libssh2"))
+        (
+            "AWS_ECR_CONTAINER_IMAGE",
+            format!("CVE-2026-{n:04} - libssh2"),
+        )
     };
     Finding {
         finding_arn: format!("arn:aws:inspector2:ap-northeast-1:{ACCOUNT}:finding/{n:032x}"),

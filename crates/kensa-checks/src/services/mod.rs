@@ -12,9 +12,9 @@ pub mod guardduty_enabled;
 pub mod guardduty_notified;
 pub mod inspector_ec2;
 pub mod inspector_ecr;
+pub mod inspector_findings;
 #[cfg(test)]
 pub(crate) mod inspector_fixtures;
-pub mod inspector_findings;
 pub mod security_hub;
 
 use kensa_snapshot::services::Services;

@@ -327,8 +327,7 @@ mod tests {
 
     #[test]
     fn a_disabled_control_without_a_reason_fails_in_any_enabled_standard() {
-        const NIST: &str =
-            "arn:aws:securityhub:ap-northeast-1::standards/nist-800-53/v/5.0.0";
+        const NIST: &str = "arn:aws:securityhub:ap-northeast-1::standards/nist-800-53/v/5.0.0";
         let mut standards = all_three();
         standards.push(standard(
             NIST,
