@@ -569,6 +569,11 @@ security_hub_standards = [
   "cis-aws-foundations-benchmark/v/1.2.0",
   "pci-dss/v/",
   "aws-foundational-security-best-practices/v/",
+]
+# SVC-2: an open critical or high Amazon Inspector finding older than this
+# many days (since Inspector first observed it) fails. 30 days is PCI DSS's
+# one month for installing critical security patches.
+inspector_max_finding_age_days = 30
 
 # SVC-4: patching with Systems Manager. Patch groups are the values of the
 # instances' `Patch Group` (or `PatchGroup`) tag; `*` matches any run of
@@ -599,7 +604,6 @@ products = [
   "Symantec Endpoint Protection",
   "Trellix",
   "McAfee Endpoint Security",
-]
 ]
 
 # ENC-1 / ENC-2: data encryption. S3's own keys (SSE-S3) satisfy the sheet;

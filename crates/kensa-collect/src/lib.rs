@@ -13,6 +13,7 @@ mod call;
 mod clients;
 mod endpoints;
 mod iam;
+mod inspector;
 mod monitoring;
 mod network;
 mod patching;
@@ -99,6 +100,7 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
             let endpoint_clients = endpoints::Clients::new(sdk, region);
             let ssm = patching::client(sdk, region);
             let secrets_clients = secrets::Clients::new(sdk, region);
+            let inspector_clients = inspector::Clients::new(sdk, region);
             async move {
                 // Systems Manager is asked about the region's instances, so
                 // it follows the network (which reads them).
@@ -115,6 +117,7 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
                     storage::collect(caller, &storage_clients, region),
                     endpoints::collect(caller, &endpoint_clients, region),
                     secrets::collect(caller, &secrets_clients, region),
+                    inspector::collect(caller, &inspector_clients, region),
                 )
             }
         }))
@@ -131,9 +134,12 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
     snapshot.account = account.into();
     // Whose key a sighting is can be told only once IAM is read.
     let owners = secrets::Owners::new(&iam);
-    for (region, ((network, patching), monitoring, services, storage, endpoints, secrets)) in
-        audited.iter().zip(networks)
+    for (
+        region,
+        ((network, patching), monitoring, mut services, storage, endpoints, secrets, inspector),
+    ) in audited.iter().zip(networks)
     {
+        services.inspector = inspector;
         snapshot.regions.insert(
             region.clone(),
             kensa_snapshot::Region {
@@ -205,6 +211,11 @@ fn services_errors(errors: &mut Vec<CallError>, services: &kensa_snapshot::servi
         push(errors, &standard.controls);
     }
     push(errors, &hub.failed_controls_by_severity);
+    let inspector = &services.inspector;
+    push(errors, &inspector.account_status);
+    push(errors, &inspector.ec2_coverage);
+    push(errors, &inspector.open_findings);
+    push(errors, &inspector.ec2_instances);
 }
 
 fn endpoints_errors(errors: &mut Vec<CallError>, endpoints: &kensa_snapshot::endpoints::Endpoints) {

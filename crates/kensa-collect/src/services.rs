@@ -68,6 +68,8 @@ pub(crate) async fn collect(caller: &Caller, clients: &RegionClients, region: &s
         guardduty,
         ecr,
         security_hub,
+        // Filled in by the Inspector collector, which runs beside this one.
+        inspector: Default::default(),
     }
 }
 

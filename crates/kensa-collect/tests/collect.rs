@@ -4,6 +4,7 @@ mod fake_aws;
 
 use fake_aws::{ACCOUNT, FakeAws, error_xml, iam_ok, sns_ok};
 use kensa_collect::{CollectOptions, collect_with_config};
+use kensa_snapshot::inspector::{AccountStatus, Finding as InspectorFinding, Instance};
 use kensa_snapshot::{Collected, Snapshot};
 
 const ALICE_INLINE: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
@@ -1085,4 +1086,152 @@ async fn patching_data_from_aws_shaped_answers() {
     assert_eq!(denied.call(), "ssm:ListAssociations");
     assert_eq!(denied.code, "AccessDeniedException");
     assert!(snapshot.errors.contains(denied));
+}
+
+/// Inspector2's documented answers: the account's status, two pages of EC2
+/// coverage, open findings (plus a closed and a medium one an endpoint
+/// that ignores the filters might send), and EC2's instances.
+#[tokio::test]
+async fn inspector_status_coverage_findings_and_instances() {
+    let fake = FakeAws::with_defaults();
+    fake.replace(
+        &[("Path", "/status/batch/get")],
+        200,
+        &format!(
+            r#"{{"accounts":[{{"accountId":"{ACCOUNT}","state":{{"status":"ENABLED"}},
+            "resourceState":{{"ec2":{{"status":"ENABLED"}},"ecr":{{"status":"SUSPENDED",
+            "errorCode":"ACCESS_DENIED","errorMessage":"suspended"}},"lambda":{{"status":"DISABLED"}}}}}}],
+            "failedAccounts":[]}}"#
+        ),
+    );
+    let covered = |id: &str, code: &str, reason: &str| {
+        format!(
+            r#"{{"accountId":"{ACCOUNT}","resourceId":"{id}","resourceType":"AWS_EC2_INSTANCE",
+            "scanType":"PACKAGE","scanStatus":{{"statusCode":"{code}","reason":"{reason}"}},
+            "lastScannedAt":1793491200}}"#
+        )
+    };
+    fake.replace(
+        &[("Path", "/coverage/list")],
+        200,
+        &format!(
+            r#"{{"coveredResources":[{}],"nextToken":"page-2"}}"#,
+            covered("i-0b", "INACTIVE", "UNMANAGED_EC2_INSTANCE")
+        ),
+    );
+    fake.route(
+        &[("Path", "/coverage/list")],
+        200,
+        &format!(
+            r#"{{"coveredResources":[{},{{"accountId":"{ACCOUNT}","resourceId":"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/app",
+            "resourceType":"AWS_ECR_REPOSITORY","scanType":"PACKAGE"}}]}}"#,
+            covered("i-0a", "ACTIVE", "SUCCESSFUL")
+        ),
+    );
+    let finding = |n: u32, severity: &str, status: &str| {
+        format!(
+            r#"{{"awsAccountId":"{ACCOUNT}","description":"a vulnerable package",
+            "findingArn":"arn:aws:inspector2:us-east-1:{ACCOUNT}:finding/{n}",
+            "firstObservedAt":1788220800,"lastObservedAt":1793491200,
+            "remediation":{{"recommendation":{{"text":"Update the package"}}}},
+            "resources":[{{"id":"i-0a","type":"AWS_EC2_INSTANCE","partition":"aws","region":"us-east-1"}}],
+            "severity":"{severity}","status":"{status}","title":"CVE-2026-000{n} - openssl",
+            "type":"PACKAGE_VULNERABILITY"}}"#
+        )
+    };
+    fake.replace(
+        &[("Path", "/findings/list")],
+        200,
+        &format!(
+            r#"{{"findings":[{},{},{}]}}"#,
+            finding(1, "CRITICAL", "ACTIVE"),
+            finding(2, "HIGH", "CLOSED"),
+            finding(3, "MEDIUM", "ACTIVE")
+        ),
+    );
+    fake.replace(
+        &[("Action", "DescribeInstances")],
+        200,
+        "<DescribeInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+         <requestId>req</requestId><reservationSet><item><reservationId>r-1</reservationId>\
+         <ownerId>123456789012</ownerId><instancesSet>\
+         <item><instanceId>i-0b</instanceId><instanceState><code>16</code><name>running</name></instanceState></item>\
+         <item><instanceId>i-0a</instanceId><instanceState><code>80</code><name>stopped</name></instanceState></item>\
+         <item><instanceId>i-0c</instanceId><instanceState><code>48</code><name>terminated</name></instanceState></item>\
+         </instancesSet></item></reservationSet></DescribeInstancesResponse>",
+    );
+    let opts = CollectOptions {
+        regions: vec!["us-east-1".to_owned()],
+        ..options(1)
+    };
+    let snapshot = collect_with_config(&fake.sdk_config(1), &opts).await;
+    assert_eq!(snapshot.errors, vec![], "no call should fail");
+    let inspector = &snapshot.regions["us-east-1"].services.inspector;
+    assert_eq!(
+        inspector.account_status,
+        Collected::Value(vec![AccountStatus {
+            account_id: ACCOUNT.to_owned(),
+            status: Some("ENABLED".to_owned()),
+            ec2: Some("ENABLED".to_owned()),
+            ecr: Some("SUSPENDED".to_owned()),
+            lambda: Some("DISABLED".to_owned()),
+            // Left out of the answer: not a status anybody sent.
+            lambda_code: None,
+        }])
+    );
+    let coverage: Vec<(&str, Option<&str>, Option<&str>)> = inspector
+        .ec2_coverage
+        .value()
+        .expect("coverage collected")
+        .iter()
+        .map(|c| {
+            (
+                c.resource_id.as_str(),
+                c.scan_status_code.as_deref(),
+                c.scan_status_reason.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        coverage,
+        vec![
+            ("i-0a", Some("ACTIVE"), Some("SUCCESSFUL")),
+            ("i-0b", Some("INACTIVE"), Some("UNMANAGED_EC2_INSTANCE")),
+        ],
+        "both pages, instances only"
+    );
+    let findings = inspector.open_findings.value().expect("findings collected");
+    assert_eq!(
+        findings.len(),
+        1,
+        "the closed and the medium one are dropped"
+    );
+    assert_eq!(
+        findings[0],
+        InspectorFinding {
+            finding_arn: format!("arn:aws:inspector2:us-east-1:{ACCOUNT}:finding/1"),
+            severity: "CRITICAL".to_owned(),
+            finding_type: Some("PACKAGE_VULNERABILITY".to_owned()),
+            title: Some("CVE-2026-0001 - openssl".to_owned()),
+            first_observed_at: chrono::DateTime::from_timestamp(1_788_220_800, 0)
+                .expect("a valid time"),
+            resource_type: Some("AWS_EC2_INSTANCE".to_owned()),
+            resource_id: Some("i-0a".to_owned()),
+        }
+    );
+    assert_eq!(
+        inspector.ec2_instances,
+        Collected::Value(vec![
+            Instance {
+                instance_id: "i-0a".to_owned(),
+                state: "stopped".to_owned(),
+            },
+            Instance {
+                instance_id: "i-0b".to_owned(),
+                state: "running".to_owned(),
+            },
+        ]),
+        "sorted, the terminated one left out"
+    );
+    assert_eq!(fake.requests_with(&[("Path", "/coverage/list")]), 2);
 }

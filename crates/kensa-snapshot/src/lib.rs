@@ -11,6 +11,7 @@ mod credential_report;
 pub mod ec2;
 pub mod endpoints;
 mod iam;
+pub mod inspector;
 mod io;
 pub mod monitoring;
 pub mod patching;

@@ -21,6 +21,9 @@ pub struct Services {
     pub ecr: Ecr,
     #[serde(default)]
     pub security_hub: SecurityHub,
+    /// Amazon Inspector and the EC2 instances it should scan (SVC-2).
+    #[serde(default)]
+    pub inspector: crate::inspector::Inspector,
 }
 
 /// AWS Config (`config:Describe*`).

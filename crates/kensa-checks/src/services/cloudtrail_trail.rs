@@ -47,7 +47,16 @@ pub static CHECK: Check = Check {
                  ログを有効にし、パブリックアクセスをブロックする。",
         },
         cis_1_2: &["2.1", "2.2", "2.3", "2.4", "2.6"],
-        fsbp: &["CloudTrail.1", "CloudTrail.4", "CloudTrail.5"],
+        // CloudTrail.3, .6 and .7 are the security controls of PCI.CloudTrail.2
+        // and CIS 2.3 / 2.6, which this check decides too.
+        fsbp: &[
+            "CloudTrail.1",
+            "CloudTrail.3",
+            "CloudTrail.4",
+            "CloudTrail.5",
+            "CloudTrail.6",
+            "CloudTrail.7",
+        ],
         pci_dss: &["PCI.CloudTrail.2", "PCI.CloudTrail.3", "PCI.CloudTrail.4"],
         differs_from_frameworks: None,
     },

@@ -13,6 +13,10 @@ pub struct ServicesConfig {
     pub patching: super::patching::PatchingConfig,
     /// MAL-1: what counts as an anti-malware agent.
     pub anti_malware: super::patching::AntiMalwareConfig,
+    /// SVC-2: an open critical or high Inspector finding first observed
+    /// more than this many days before the collection fails. 30 days is
+    /// PCI DSS's one month for installing critical security patches.
+    pub inspector_max_finding_age_days: u32,
 }
 
 impl Default for ServicesConfig {
@@ -25,6 +29,7 @@ impl Default for ServicesConfig {
             ],
             patching: super::patching::PatchingConfig::default(),
             anti_malware: super::patching::AntiMalwareConfig::default(),
+            inspector_max_finding_age_days: 30,
         }
     }
 }

@@ -56,6 +56,15 @@ pub fn filter_matches(filter: &str, name: &str) -> bool {
 }
 
 /// The registry rule that covers `repository`, if any.
+///
+/// Under enhanced scanning only the registry's rules count, never the
+/// repository's own scanOnPush: the Amazon ECR User Guide, "Enhanced
+/// scanning" > "Considerations for enhanced scanning": "When your private
+/// registry has enhanced scanning enabled, all repositories matching the
+/// scan filters are scanned using enhanced scanning only. Any repositories
+/// that don't match a filter will have a Manual scan frequency, but won't be
+/// scanned." ("Image scanning" > "Using filters" says the same: repositories
+/// not matching an enhanced scanning filter "will have scanning disabled".)
 fn covering_rule<'a>(registry: &'a RegistryScanning, repository: &str) -> Option<&'a str> {
     let enhanced = registry.scan_type.as_deref() == Some("ENHANCED");
     registry

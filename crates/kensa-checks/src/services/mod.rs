@@ -20,6 +20,11 @@ pub mod patch_managed;
 pub mod patch_os_auto_update;
 pub mod patch_windows;
 pub mod patching;
+pub mod inspector_ec2;
+pub mod inspector_ecr;
+pub mod inspector_findings;
+#[cfg(test)]
+pub(crate) mod inspector_fixtures;
 pub mod security_hub;
 
 use kensa_snapshot::services::Services;

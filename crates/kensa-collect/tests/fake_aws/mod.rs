@@ -144,7 +144,6 @@ impl FakeAws {
             ("DescribeManagedPrefixLists", "prefixListSet"),
             ("DescribeInstances", "reservationSet"),
             ("DescribeLaunchTemplates", "launchTemplates"),
-            ("DescribeInstances", "reservationSet"),
         ] {
             fake.route(
                 &[("Action", action)],
@@ -298,6 +297,22 @@ impl FakeAws {
             "<DistributionList><Marker></Marker><MaxItems>100</MaxItems>\
              <IsTruncated>false</IsTruncated><Quantity>0</Quantity></DistributionList>",
         );
+        // Inspector2: the account never enabled it, nothing covered, no findings.
+        fake.route(
+            &[("Path", "/status/batch/get")],
+            200,
+            &format!(
+                r#"{{"accounts":[{{"accountId":"{ACCOUNT}","state":{{"status":"DISABLED"}},
+                "resourceState":{{"ec2":{{"status":"DISABLED"}},"ecr":{{"status":"DISABLED"}},
+                "lambda":{{"status":"DISABLED"}}}}}}],"failedAccounts":[]}}"#
+            ),
+        );
+        fake.route(
+            &[("Path", "/coverage/list")],
+            200,
+            r#"{"coveredResources":[]}"#,
+        );
+        fake.route(&[("Path", "/findings/list")], 200, r#"{"findings":[]}"#);
         fake.route(
             &[("Path", "/v20180820/configuration/publicAccessBlock")],
             200,
