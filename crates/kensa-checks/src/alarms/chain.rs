@@ -667,7 +667,7 @@ fn filter_downstream(
                 }
                 Watch::Yes(effective) => effective,
             };
-            let alarm = alarm.as_ref();
+            let alarm: &MetricAlarm = &alarm;
             let fired = match &value {
                 Ok(v) => fires(alarm, *v, w.events_to_alarm),
                 Err(_) => {

@@ -35,7 +35,7 @@ pub(crate) enum Watch<'a> {
     /// The alarm evaluates the metric as this single-metric alarm would
     /// (same threshold, operator and periods; statistic and period of the
     /// metric's query for a metric-math alarm).
-    Yes(Cow<'a, MetricAlarm>),
+    Yes(Box<Cow<'a, MetricAlarm>>),
     /// The alarm reads the metric, but whether it fires on the filter's
     /// events is beyond what kensa decides: why.
     Undecided(Text),
@@ -53,7 +53,7 @@ pub(crate) fn watches<'a>(
             return Watch::No;
         }
         return match dimensions(&alarm.dimensions, transformation) {
-            Dims::Same => Watch::Yes(Cow::Borrowed(alarm)),
+            Dims::Same => Watch::Yes(Box::new(Cow::Borrowed(alarm))),
             Dims::Other => Watch::No,
             Dims::Undecided(why) => Watch::Undecided(why),
         };
@@ -179,5 +179,5 @@ fn metric_math<'a>(alarm: &'a MetricAlarm, transformation: &MetricTransformation
             effective.extended_statistic = None;
         }
     }
-    Watch::Yes(Cow::Owned(effective))
+    Watch::Yes(Box::new(Cow::Owned(effective)))
 }
