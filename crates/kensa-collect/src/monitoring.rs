@@ -221,6 +221,7 @@ async fn metric_filters(
                         metric_namespace: t.metric_namespace,
                         metric_value: t.metric_value,
                         default_value: t.default_value,
+                        dimensions: t.dimensions.unwrap_or_default().into_iter().collect(),
                     })
                     .collect(),
             })
@@ -253,17 +254,7 @@ async fn alarms(
                 namespace: a.namespace,
                 statistic: a.statistic.map(|s| s.as_str().to_owned()),
                 extended_statistic: a.extended_statistic,
-                dimensions: a
-                    .dimensions
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter_map(|d| {
-                        Some(Dimension {
-                            name: d.name?,
-                            value: d.value?,
-                        })
-                    })
-                    .collect(),
+                dimensions: dimensions(a.dimensions),
                 period: a.period,
                 evaluation_periods: a.evaluation_periods,
                 datapoints_to_alarm: a.datapoints_to_alarm,
@@ -278,12 +269,23 @@ async fn alarms(
                     .unwrap_or_default()
                     .into_iter()
                     .map(|m| {
-                        let metric = m.metric_stat.and_then(|s| s.metric);
+                        let (metric, stat, stat_period) = match m.metric_stat {
+                            Some(s) => (s.metric, s.stat, s.period),
+                            None => (None, None, None),
+                        };
+                        let (namespace, metric_name, metric_dimensions) = match metric {
+                            Some(x) => (x.namespace, x.metric_name, x.dimensions),
+                            None => (None, None, None),
+                        };
                         AlarmMetric {
                             id: m.id.unwrap_or_default(),
-                            namespace: metric.as_ref().and_then(|x| x.namespace.clone()),
-                            metric_name: metric.and_then(|x| x.metric_name),
+                            namespace,
+                            metric_name,
+                            dimensions: dimensions(metric_dimensions),
+                            stat,
+                            period: stat_period.or(m.period),
                             expression: m.expression,
+                            return_data: m.return_data,
                         }
                     })
                     .collect(),
@@ -292,6 +294,20 @@ async fn alarms(
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
+}
+
+/// An alarm's or metric's dimensions; a nameless or valueless one (AWS
+/// never sends it) is dropped.
+fn dimensions(from: Option<Vec<aws_sdk_cloudwatch::types::Dimension>>) -> Vec<Dimension> {
+    from.unwrap_or_default()
+        .into_iter()
+        .filter_map(|d| {
+            Some(Dimension {
+                name: d.name?,
+                value: d.value?,
+            })
+        })
+        .collect()
 }
 
 async fn topics(caller: &Caller, clients: &Clients, region: &str) -> Result<Vec<Topic>, CallError> {

@@ -13,6 +13,7 @@
 //! `io::Read` path is much slower than parsing a slice, and a single bad
 //! record would end the whole file.
 
+use std::borrow::Cow;
 use std::io::{self, Read};
 
 use memchr::{memchr, memchr2};
@@ -61,11 +62,13 @@ pub enum FrameError {
     Syntax { offset: u64, message: String },
 }
 
-/// Cuts records out of a reader, one at a time.
+/// Cuts records out of a reader, one at a time, or out of bytes already
+/// in memory without copying them ([`Framer::over`]).
 #[derive(Debug)]
-pub struct Framer<R> {
+pub struct Framer<'a, R> {
     reader: R,
-    buf: Vec<u8>,
+    /// Owned and refilled from `reader`, or the whole input, borrowed.
+    buf: Cow<'a, [u8]>,
     /// First byte not yet consumed.
     start: usize,
     /// End of the valid bytes in `buf`.
@@ -88,12 +91,32 @@ enum State {
     Done,
 }
 
-impl<R: Read> Framer<R> {
+impl<'a> Framer<'a, io::Empty> {
+    /// Frames bytes already in memory (an inflated file): records are
+    /// slices of `data`, nothing is copied.
+    pub fn over(data: &'a [u8]) -> Result<Self, FrameError> {
+        let mut framer = Framer {
+            reader: io::empty(),
+            buf: Cow::Borrowed(data),
+            start: 0,
+            end: data.len(),
+            base: 0,
+            eof: true,
+            layout: Layout::JsonLines,
+            state: State::Start,
+            count: 0,
+        };
+        framer.layout = framer.sniff()?;
+        Ok(framer)
+    }
+}
+
+impl<R: Read> Framer<'static, R> {
     /// Reads the start of the stream to decide its layout.
     pub fn new(reader: R) -> Result<Self, FrameError> {
         let mut framer = Framer {
             reader,
-            buf: vec![0; CHUNK],
+            buf: Cow::Owned(vec![0; CHUNK]),
             start: 0,
             end: 0,
             base: 0,
@@ -105,7 +128,9 @@ impl<R: Read> Framer<R> {
         framer.layout = framer.sniff()?;
         Ok(framer)
     }
+}
 
+impl<R: Read> Framer<'_, R> {
     pub fn layout(&self) -> Layout {
         self.layout
     }
@@ -144,18 +169,20 @@ impl<R: Read> Framer<R> {
         if self.eof {
             return Ok(false);
         }
-        if self.start > 0 && self.end == self.buf.len() {
-            self.buf.copy_within(self.start..self.end, 0);
+        // Only an owned buffer gets here: a borrowed one starts at eof.
+        let buf = self.buf.to_mut();
+        if self.start > 0 && self.end == buf.len() {
+            buf.copy_within(self.start..self.end, 0);
             self.base += self.start as u64;
             self.end -= self.start;
             self.start = 0;
         }
-        if self.end == self.buf.len() {
-            let grown = self.buf.len() * 2;
-            self.buf.resize(grown, 0);
+        if self.end == buf.len() {
+            let grown = buf.len() * 2;
+            buf.resize(grown, 0);
         }
         loop {
-            match self.reader.read(&mut self.buf[self.end..]) {
+            match self.reader.read(&mut buf[self.end..]) {
                 Ok(0) => {
                     self.eof = true;
                     return Ok(false);
@@ -410,7 +437,15 @@ mod tests {
                 Ok(n)
             }
         }
-        let mut framer = Framer::new(Trickle(input, chunk)).unwrap();
+        let streamed = drain(Framer::new(Trickle(input, chunk)).unwrap());
+        // The same input in memory, framed without copying, cuts the same records.
+        assert_eq!(drain(Framer::over(input).unwrap()), streamed);
+        streamed
+    }
+
+    fn drain<R: Read>(
+        mut framer: Framer<'_, R>,
+    ) -> (Layout, Vec<(Position, String)>, Option<String>) {
         let layout = framer.layout();
         let mut records = Vec::new();
         let mut error = None;

@@ -34,6 +34,9 @@ thread_local! {
         std::cell::RefCell::new((libdeflater::Decompressor::new(), Vec::new()));
 }
 
+/// The first two bytes of every gzip member.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
 /// What a gzip input's trailer says about its (last) member.
 struct GzipTrailer {
     size: usize,
@@ -43,7 +46,7 @@ struct GzipTrailer {
 /// The trailer of a gzip input small enough to inflate at once.
 fn single_gzip_member(data: &[u8]) -> Option<GzipTrailer> {
     // 10-byte header, at least 2 bytes of deflate data, 8-byte trailer.
-    if data.len() < 20 || !data.starts_with(&[0x1f, 0x8b]) {
+    if data.len() < 20 || !data.starts_with(&GZIP_MAGIC) {
         return None;
     }
     let trailer = &data[data.len() - 8..];
@@ -304,7 +307,13 @@ impl Detector {
     /// anything else streams.
     pub fn scan_bytes(&self, name: &str, data: &[u8], counters: &Counters) -> FileOutcome {
         let Some(expected) = single_gzip_member(data) else {
-            return self.scan_reader(name, data, counters);
+            if data.starts_with(&GZIP_MAGIC) {
+                return self.scan_reader(name, data, counters);
+            }
+            counters
+                .bytes
+                .fetch_add(data.len() as u64, Ordering::Relaxed);
+            return self.scan_framed(name, Framer::over(data), counters);
         };
         counters
             .bytes
@@ -320,7 +329,7 @@ impl Detector {
                 // must describe what was inflated, or there is more than
                 // one member and the stream reader takes over.
                 Ok(n) if n == expected.size && libdeflater::crc32(&out[..n]) == expected.crc => {
-                    self.scan_decoded(name, &out[..n], counters)
+                    self.scan_framed(name, Framer::over(&out[..n]), counters)
                 }
                 _ => {
                     counters
@@ -332,8 +341,18 @@ impl Detector {
         })
     }
 
-    /// Scans already decompressed bytes.
+    /// Scans a decompressed stream.
     fn scan_decoded(&self, name: &str, decoded: impl Read, counters: &Counters) -> FileOutcome {
+        self.scan_framed(name, Framer::new(decoded), counters)
+    }
+
+    /// Scans the records a framer cuts.
+    fn scan_framed<R: Read>(
+        &self,
+        name: &str,
+        framer: Result<Framer<'_, R>, FrameError>,
+        counters: &Counters,
+    ) -> FileOutcome {
         let mut outcome = FileOutcome::default();
         counters.files.fetch_add(1, Ordering::Relaxed);
         let problem = |position, message: String| InputProblem {
@@ -341,7 +360,7 @@ impl Detector {
             position,
             message,
         };
-        let mut framer = match Framer::new(decoded) {
+        let mut framer = match framer {
             Ok(framer) => framer,
             Err(e) => {
                 outcome.problems.push(problem(None, e.to_string()));
@@ -532,7 +551,7 @@ pub fn sort_alerts(alerts: &mut [Alert]) {
 fn decompressed<'a, R: Read + 'a>(reader: R) -> io::Result<Box<dyn Read + 'a>> {
     let mut buffered = BufReader::with_capacity(READ_BUFFER, reader);
     let head = buffered.fill_buf()?;
-    if head.starts_with(&[0x1f, 0x8b]) {
+    if head.starts_with(&GZIP_MAGIC) {
         Ok(Box::new(flate2::bufread::MultiGzDecoder::new(buffered)))
     } else {
         Ok(Box::new(buffered))

@@ -5,6 +5,8 @@
 //! default bus → topic. Field names follow the AWS APIs so that a person
 //! can compare a snapshot with `aws cloudtrail describe-trails` output.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -157,6 +159,11 @@ pub struct MetricTransformation {
     pub metric_value: String,
     #[serde(default)]
     pub default_value: Option<f64>,
+    /// The dimensions the filter publishes the metric with: name → the
+    /// selector (`$.eventName`) whose value each event gives it. Empty:
+    /// the metric has no dimensions.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dimensions: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -205,6 +212,8 @@ pub struct Dimension {
     pub value: String,
 }
 
+/// One query of a metric-math alarm: a metric (`MetricStat`) or an
+/// expression over other queries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlarmMetric {
     pub id: String,
@@ -212,8 +221,20 @@ pub struct AlarmMetric {
     pub namespace: Option<String>,
     #[serde(default)]
     pub metric_name: Option<String>,
+    /// The metric's dimensions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dimensions: Vec<Dimension>,
+    /// The metric's statistic: `Sum`, `SampleCount`, `p99`...
+    #[serde(default)]
+    pub stat: Option<String>,
+    #[serde(default)]
+    pub period: Option<i32>,
     #[serde(default)]
     pub expression: Option<String>,
+    /// Whether the alarm evaluates this query; AWS's default is true, and
+    /// exactly one query of an alarm returns data.
+    #[serde(default)]
+    pub return_data: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

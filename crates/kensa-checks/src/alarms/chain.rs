@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 
 use super::engine::{Filter, Rule};
 use super::operations::{Operation, Sample};
+use super::watch::{Watch, watches};
 use crate::{CheckMeta, Context, Finding, GLOBAL_REGION, Resource, Status, Text, text};
 
 /// Where CloudTrail delivers IAM, STS and sign-in events.
@@ -50,6 +51,9 @@ enum Broken {
     NoAction(Vec<String>),
     NoTopicTarget(Vec<String>),
     NoConfirmedSubscription(Vec<String>),
+    /// The chain is complete but for alarms kensa cannot judge (metric
+    /// math it does not evaluate, dimension values): a person decides.
+    Undecided(Vec<(String, Text)>),
 }
 
 impl Broken {
@@ -67,6 +71,7 @@ impl Broken {
             Broken::AlarmNeverFires(_) => 9,
             Broken::NoAction(_) => 10,
             Broken::NoConfirmedSubscription(_) => 11,
+            Broken::Undecided(_) => 12,
         }
     }
 
@@ -87,6 +92,7 @@ impl Broken {
             Broken::NoAction(_) => "no_alarm_action",
             Broken::NoTopicTarget(_) => "no_topic_target",
             Broken::NoConfirmedSubscription(_) => "no_confirmed_subscription",
+            Broken::Undecided(_) => "alarm_undecided",
         }
     }
 
@@ -147,19 +153,22 @@ impl Broken {
                     "メトリクス {metrics} にアラームがありません"
                 )
             }
-            Broken::AlarmNeverFires(alarms) => {
-                let en = alarms
-                    .iter()
-                    .map(|(a, why)| format!("alarm {a} never fires ({})", why.en))
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                let ja = alarms
-                    .iter()
-                    .map(|(a, why)| format!("アラーム {a} は発報しません ({})", why.ja))
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                Text::new(en, ja)
-            }
+            Broken::AlarmNeverFires(alarms) => alarm_reasons(
+                alarms,
+                |a, why| format!("alarm {a} never fires ({why})"),
+                |a, why| format!("アラーム {a} は発報しません ({why})"),
+            ),
+            Broken::Undecided(alarms) => alarm_reasons(
+                alarms,
+                |a, why| {
+                    format!("kensa cannot tell whether alarm {a} fires on these events: {why}")
+                },
+                |a, why| {
+                    format!(
+                        "アラーム {a} がこれらのイベントで発報するか kensa には判断できません: {why}"
+                    )
+                },
+            ),
             Broken::NoAction(alarms) => {
                 let alarms = list(alarms);
                 text!(
@@ -197,12 +206,12 @@ impl Broken {
                     Broken::NoAlarm(a)
                 }
                 (Broken::AlarmNeverFires(mut a), Broken::AlarmNeverFires(b)) => {
-                    for item in b {
-                        if !a.contains(&item) {
-                            a.push(item);
-                        }
-                    }
+                    merge(&mut a, b);
                     Broken::AlarmNeverFires(a)
+                }
+                (Broken::Undecided(mut a), Broken::Undecided(b)) => {
+                    merge(&mut a, b);
+                    Broken::Undecided(a)
                 }
                 (Broken::NoAction(mut a), Broken::NoAction(b)) => {
                     merge(&mut a, b);
@@ -222,7 +231,22 @@ impl Broken {
     }
 }
 
-fn merge(into: &mut Vec<String>, from: Vec<String>) {
+/// One sentence per alarm, in each language.
+fn alarm_reasons(
+    alarms: &[(String, Text)],
+    en: impl Fn(&str, &str) -> String,
+    ja: impl Fn(&str, &str) -> String,
+) -> Text {
+    let join = |each: &dyn Fn(&(String, Text)) -> String| {
+        alarms.iter().map(each).collect::<Vec<_>>().join("; ")
+    };
+    Text::new(
+        join(&|(a, why)| en(a, &why.en)),
+        join(&|(a, why)| ja(a, &why.ja)),
+    )
+}
+
+fn merge<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
     for item in from {
         if !into.contains(&item) {
             into.push(item);
@@ -634,11 +658,16 @@ fn filter_downstream(
     );
     for t in &filter.transformations {
         let value = t.metric_value.trim().parse::<f64>();
-        for alarm in alarms.iter().filter(|a| {
-            a.metric_name.as_deref() == Some(t.metric_name.as_str())
-                && a.namespace.as_deref() == Some(t.metric_namespace.as_str())
-                && a.dimensions.is_empty()
-        }) {
+        for alarm in alarms {
+            let alarm = match watches(alarm, t) {
+                Watch::No => continue,
+                Watch::Undecided(why) => {
+                    best = best.further(Broken::Undecided(vec![(alarm.name.clone(), why)]));
+                    continue;
+                }
+                Watch::Yes(effective) => effective,
+            };
+            let alarm: &MetricAlarm = &alarm;
             let fired = match &value {
                 Ok(v) => fires(alarm, *v, w.events_to_alarm),
                 Err(_) => {
@@ -908,6 +937,7 @@ pub(crate) fn evaluate(ctx: &Context<'_>, meta: &CheckMeta, op: &Operation) -> V
         }
         return vec![finding];
     }
+    let undecided = matches!(&metric, Err(Some(Broken::Undecided(_))));
     let mut reason = match &metric {
         Err(Some(b)) => b.text(op),
         _ => Broken::NoTrail.text(op),
@@ -923,6 +953,17 @@ pub(crate) fn evaluate(ctx: &Context<'_>, meta: &CheckMeta, op: &Operation) -> V
         );
     }
     let (en, ja) = (&reason.en, &reason.ja);
+    if undecided {
+        return vec![meta.finding(
+            Status::Manual,
+            resource,
+            text!(
+                "Whether \"{title_en}\" is notified needs a person: {en}",
+                "「{title_ja}」が通知されるかは人の確認が必要です: {ja}"
+            ),
+            evidence,
+        )];
+    }
     vec![meta.finding(
         Status::Fail,
         resource,

@@ -3,12 +3,14 @@
 //!
 //! Each operation is a set of CloudTrail records (operations.rs); a check
 //! follows the chain from the trail to a confirmed SNS subscriber and runs
-//! every filter and rule on those records (chain.rs).
+//! every filter and rule on those records (chain.rs); which alarms watch a
+//! filter's metric is decided in watch.rs.
 
 mod chain;
 pub mod config;
 mod engine;
 pub mod operations;
+mod watch;
 
 pub mod cloudtrail_changes;
 pub mod config_changes;

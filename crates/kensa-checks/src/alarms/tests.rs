@@ -3,9 +3,9 @@
 //! languages.
 
 use kensa_snapshot::monitoring::{
-    AdvancedEventSelector, EventRule, EventSelector, EventSelectors, FieldSelector, MetricAlarm,
-    MetricFilter, MetricTransformation, Monitoring, RuleTarget, Subscription, Topic, Trail,
-    TrailStatus,
+    AdvancedEventSelector, AlarmMetric, Dimension, EventRule, EventSelector, EventSelectors,
+    FieldSelector, MetricAlarm, MetricFilter, MetricTransformation, Monitoring, RuleTarget,
+    Subscription, Topic, Trail, TrailStatus,
 };
 use kensa_snapshot::{CallError, Collected, Region, Snapshot};
 
@@ -60,6 +60,7 @@ fn filter(name: &str, pattern: &str, metric: &str) -> MetricFilter {
             metric_namespace: "CloudTrailMetrics".into(),
             metric_value: "1".into(),
             default_value: None,
+            dimensions: Default::default(),
         }],
     }
 }
@@ -614,6 +615,191 @@ fn pending_subscriptions_do_not_count() {
         f.message
             .en
             .ends_with("security-alerts (not found) has no confirmed subscription")
+    );
+}
+
+/// A metric-math alarm over the template filter's metric: `query` is its
+/// one data-returning query's expression (`None`: the metric itself).
+fn math_alarm(expression: Option<&str>, stat: &str) -> MetricAlarm {
+    let metric = AlarmMetric {
+        id: "m1".into(),
+        namespace: Some("CloudTrailMetrics".into()),
+        metric_name: Some(operations::SECURITY_GROUP.metric_name.into()),
+        dimensions: vec![],
+        stat: Some(stat.into()),
+        period: Some(300),
+        expression: None,
+        return_data: Some(expression.is_none()),
+    };
+    let mut metrics = vec![metric];
+    if let Some(expression) = expression {
+        metrics.push(AlarmMetric {
+            id: "e1".into(),
+            namespace: None,
+            metric_name: None,
+            dimensions: vec![],
+            stat: None,
+            period: None,
+            expression: Some(expression.into()),
+            return_data: None,
+        });
+    }
+    MetricAlarm {
+        metric_name: None,
+        namespace: None,
+        statistic: None,
+        period: None,
+        metrics,
+        ..alarm("math-alarm", "unused", 1.0)
+    }
+}
+
+fn with_alarm(alarm: MetricAlarm) -> Snapshot {
+    let mut s = complete(&operations::SECURITY_GROUP, 1.0);
+    home(&mut s).alarms = Collected::Value(vec![alarm]);
+    s
+}
+
+#[test]
+fn metric_math_on_the_filter_metric_alone_counts() {
+    for expression in [
+        None,
+        Some("m1"),
+        Some("SUM(m1)"),
+        Some("SUM( [m1] )"),
+        Some("SUM(METRICS())"),
+    ] {
+        let f = run(
+            &security_group_changes::CHECK,
+            &with_alarm(math_alarm(expression, "Sum")),
+        );
+        assert_eq!(f.status, Status::Pass, "{expression:?}: {}", f.message.en);
+        assert!(
+            f.message.en.contains("→ alarm math-alarm →"),
+            "{}",
+            f.message.en
+        );
+    }
+    // The metric's own statistic decides whether it fires.
+    let f = run(
+        &security_group_changes::CHECK,
+        &with_alarm(math_alarm(Some("SUM(m1)"), "Average")),
+    );
+    assert_eq!(
+        f.status,
+        Status::Pass,
+        "an average of 1 reaches 1: {}",
+        f.message.en
+    );
+    let mut two = math_alarm(Some("m1"), "Maximum");
+    two.threshold = Some(2.0);
+    assert_says(
+        &run(&security_group_changes::CHECK, &with_alarm(two)),
+        Status::Fail,
+        "\"security group created, changed or deleted\" is not notified: alarm math-alarm never \
+         fires (Maximum of 1 event(s) is 1, not GreaterThanOrEqualToThreshold 2)",
+        "「セキュリティグループの作成・変更・削除」は通知されません: アラーム math-alarm は発報しません \
+         (1 件のイベントの Maximum は 1 で、GreaterThanOrEqualToThreshold 2 を満たしません)",
+    );
+}
+
+#[test]
+fn other_metric_math_is_for_a_person() {
+    let f = run(
+        &security_group_changes::CHECK,
+        &with_alarm(math_alarm(Some("RATE(m1) * 60"), "Sum")),
+    );
+    assert_says(
+        &f,
+        Status::Manual,
+        "Whether \"security group created, changed or deleted\" is notified needs a person: kensa \
+         cannot tell whether alarm math-alarm fires on these events: it alarms on the expression \
+         RATE(m1) * 60, which kensa does not evaluate",
+        "「セキュリティグループの作成・変更・削除」が通知されるかは人の確認が必要です: アラーム math-alarm \
+         がこれらのイベントで発報するか kensa には判断できません: 式 RATE(m1) * 60 でアラームを判定しており、\
+         kensa はこの式を評価しません",
+    );
+    assert_eq!(f.evidence["metric_filter_path"], "alarm_undecided");
+    // A complete chain beside it still passes.
+    let mut s = with_alarm(math_alarm(Some("RATE(m1) * 60"), "Sum"));
+    value(&mut home(&mut s).alarms).push(alarm(
+        "template-alarm",
+        operations::SECURITY_GROUP.metric_name,
+        1.0,
+    ));
+    assert_eq!(run(&security_group_changes::CHECK, &s).status, Status::Pass);
+    // Math over other metrics only is not an alarm on this one.
+    let mut elsewhere = math_alarm(Some("m1 * 2"), "Sum");
+    elsewhere.metrics[0].metric_name = Some("OtherCount".into());
+    assert_says(
+        &run(&security_group_changes::CHECK, &with_alarm(elsewhere)),
+        Status::Fail,
+        "\"security group created, changed or deleted\" is not notified: no alarm on metric \
+         CloudTrailMetrics/SecurityGroupEventCount",
+        "「セキュリティグループの作成・変更・削除」は通知されません: メトリクス \
+         CloudTrailMetrics/SecurityGroupEventCount にアラームがありません",
+    );
+    // Two queries that return data are not a valid alarm to judge.
+    let mut two = math_alarm(Some("SUM(m1)"), "Sum");
+    two.metrics[0].return_data = Some(true);
+    let f = run(&security_group_changes::CHECK, &with_alarm(two));
+    assert_eq!(f.status, Status::Manual);
+    assert!(
+        f.message
+            .en
+            .ends_with("2 of its metric-math queries return data, not one"),
+        "{}",
+        f.message.en
+    );
+}
+
+#[test]
+fn dimensions_must_be_those_the_filter_publishes() {
+    let dimension = |name: &str, value: &str| Dimension {
+        name: name.into(),
+        value: value.into(),
+    };
+    let no_alarm = "\"security group created, changed or deleted\" is not notified: no alarm on \
+                    metric CloudTrailMetrics/SecurityGroupEventCount";
+    // The filter publishes no dimensions: an alarm with one reads another metric.
+    let mut dimensioned = alarm(
+        "template-alarm",
+        operations::SECURITY_GROUP.metric_name,
+        1.0,
+    );
+    dimensioned.dimensions = vec![dimension("EventName", "CreateSecurityGroup")];
+    let f = run(
+        &security_group_changes::CHECK,
+        &with_alarm(dimensioned.clone()),
+    );
+    assert_eq!((f.status, f.message.en.as_str()), (Status::Fail, no_alarm));
+    let mut math = math_alarm(Some("SUM(m1)"), "Sum");
+    math.metrics[0].dimensions = dimensioned.dimensions.clone();
+    let f = run(&security_group_changes::CHECK, &with_alarm(math));
+    assert_eq!((f.status, f.message.en.as_str()), (Status::Fail, no_alarm));
+
+    // The filter publishes a dimension: an alarm without it sees no data,
+    // one on it sees only the events with its value.
+    let mut s = complete(&operations::SECURITY_GROUP, 1.0);
+    value(&mut home(&mut s).metric_filters)[0].transformations[0]
+        .dimensions
+        .insert("EventName".into(), "$.eventName".into());
+    let f = run(&security_group_changes::CHECK, &s);
+    assert_eq!((f.status, f.message.en.as_str()), (Status::Fail, no_alarm));
+    home(&mut s).alarms = Collected::Value(vec![MetricAlarm {
+        name: "per-event".into(),
+        ..dimensioned
+    }]);
+    assert_says(
+        &run(&security_group_changes::CHECK, &s),
+        Status::Manual,
+        "Whether \"security group created, changed or deleted\" is notified needs a person: kensa \
+         cannot tell whether alarm per-event fires on these events: it watches only the data points \
+         with EventName=CreateSecurityGroup, and kensa does not follow the dimension values the \
+         filter takes from each event",
+        "「セキュリティグループの作成・変更・削除」が通知されるかは人の確認が必要です: アラーム per-event \
+         がこれらのイベントで発報するか kensa には判断できません: EventName=CreateSecurityGroup のデータポイントだけを\
+         監視しており、フィルターがイベントから取るディメンション値を kensa は追跡しません",
     );
 }
 

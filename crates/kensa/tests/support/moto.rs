@@ -1,7 +1,11 @@
 //! A moto server (a local emulation of the AWS APIs) for one test.
 //!
 //! The server binary comes from `KENSA_MOTO_SERVER`, which `scripts/test`
-//! sets after installing moto into a cached venv. Each test starts its own
+//! sets after installing moto into a cached venv. It is started through
+//! `moto_rpcv2cbor.py` (beside this file), which runs moto's own server
+//! and lets it answer CloudWatch in the RPC v2 CBOR protocol the Rust SDK
+//! speaks (moto itself serves only awsQuery and awsJson there; the script
+//! says how). Each test starts its own
 //! server on its own port, so tests running in parallel threads never see
 //! each other's account state. The server is killed when the value drops.
 
@@ -43,7 +47,8 @@ impl MotoServer {
             .try_clone()
             .expect("clone the moto log file handle");
         let port = free_port();
-        let child = Command::new(&binary)
+        let child = Command::new(venv_python(&binary))
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/moto_rpcv2cbor.py"))
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
             .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
@@ -173,6 +178,17 @@ fn server_binary() -> PathBuf {
          moto_server. Run the tests with `scripts/test`, which installs moto \
          (scripts/requirements-test.txt) and sets KENSA_MOTO_SERVER."
     );
+}
+
+/// The Python of moto's venv: `python3` beside `moto_server`.
+fn venv_python(moto_server: &Path) -> PathBuf {
+    let python = moto_server.with_file_name("python3");
+    assert!(
+        python.is_file(),
+        "{} has no python3 beside it; run `scripts/test`, which installs moto in a venv",
+        moto_server.display()
+    );
+    python
 }
 
 /// A loopback port nobody listens on right now.
