@@ -470,16 +470,26 @@ async fn snapshot_audit_matches_live_audit() {
         &dir.path().join("live.json"),
     );
 
-    // Two collections differ only in times (e.g. evidence.report_generated_at).
+    // Two collections differ only in times (e.g. evidence.report_generated_at),
+    // and in how moto fails a call it does not serve: inspector2's
+    // BatchGetAccountStatus sometimes answers HTTP 500, sometimes an empty
+    // list. An ERROR is compared by the call it names, not moto's words.
     let verdicts = |report: &Value| {
         let mut v: Vec<(String, String, String, String)> = findings(report)
             .iter()
             .map(|f| {
+                let status = str_of(f, "/status");
+                let message = str_of(f, "/message/en");
+                let message = if status == "ERROR" {
+                    error_call(message)
+                } else {
+                    message
+                };
                 (
                     str_of(f, "/check_id").to_owned(),
                     str_of(f, "/resource/id").to_owned(),
-                    str_of(f, "/status").to_owned(),
-                    str_of(f, "/message/en").to_owned(),
+                    status.to_owned(),
+                    message.to_owned(),
                 )
             })
             .collect();
@@ -649,4 +659,14 @@ async fn every_format_renders_a_real_audit() {
         let text = render("text", lang);
         assert!(text.contains("IAM-5"), "text names requirements");
     }
+}
+
+/// An ERROR message up to the call it names (`Could not decide for R: service:Operation`),
+/// without what the endpoint answered.
+fn error_call(message: &str) -> &str {
+    [" failed (", " answered without ", " was not collected"]
+        .iter()
+        .filter_map(|marker| message.find(marker))
+        .min()
+        .map_or(message, |end| &message[..end])
 }

@@ -118,7 +118,15 @@ fn each_cache(
         |e| &e.cache_replication_groups,
         |region, _, g| vec![on_group(region, g)],
     );
-    findings.extend(each_item(
+    // A region whose replication groups could not be read already has its
+    // ERROR; a second one for the clusters would repeat the finding's
+    // identity (check and resource), which reports must keep unique.
+    let unreadable: std::collections::BTreeSet<String> = findings
+        .iter()
+        .filter(|f| f.status == Status::Error)
+        .map(|f| f.resource.id.clone())
+        .collect();
+    let clusters = each_item(
         ctx,
         meta,
         "elasticache:DescribeCacheClusters",
@@ -130,7 +138,12 @@ fn each_cache(
                 vec![on_cluster(region, c)]
             }
         },
-    ));
+    );
+    findings.extend(
+        clusters
+            .into_iter()
+            .filter(|f| !(f.status == Status::Error && unreadable.contains(&f.resource.id))),
+    );
     findings
 }
 

@@ -14,30 +14,30 @@
 
 pub mod backup_vault_at_rest;
 pub mod bucket_policy;
+pub mod classic_elb_listeners;
+pub mod cloudfront;
+pub mod cloudtrail_kms;
 pub mod config;
 pub mod dynamodb_at_rest;
 pub mod ebs_default;
 pub mod ebs_snapshots;
 pub mod ebs_volumes;
+mod edge;
 pub mod efs_at_rest;
+pub mod elasticache;
+pub mod elb_listeners;
+pub mod log_groups_kms;
+pub mod opensearch;
 pub mod rds;
 pub mod rds_cluster_at_rest;
 pub mod rds_instance_at_rest;
 pub mod rds_tls;
+pub mod redshift;
 pub mod s3;
 pub mod s3_default_encryption;
 pub mod s3_tls_only;
 pub mod sns_at_rest;
 pub mod sqs_at_rest;
-pub mod classic_elb_listeners;
-pub mod cloudfront;
-pub mod cloudtrail_kms;
-mod edge;
-pub mod elasticache;
-pub mod elb_listeners;
-pub mod log_groups_kms;
-pub mod opensearch;
-pub mod redshift;
 pub mod tls_policies;
 
 #[cfg(test)]

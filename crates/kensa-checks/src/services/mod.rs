@@ -13,6 +13,11 @@ pub mod config_recorder;
 pub mod ecr_scan;
 pub mod guardduty_enabled;
 pub mod guardduty_notified;
+pub mod inspector_ec2;
+pub mod inspector_ecr;
+pub mod inspector_findings;
+#[cfg(test)]
+pub(crate) mod inspector_fixtures;
 pub mod patch_baselines;
 pub mod patch_compliance;
 pub mod patch_group;
@@ -20,11 +25,6 @@ pub mod patch_managed;
 pub mod patch_os_auto_update;
 pub mod patch_windows;
 pub mod patching;
-pub mod inspector_ec2;
-pub mod inspector_ecr;
-pub mod inspector_findings;
-#[cfg(test)]
-pub(crate) mod inspector_fixtures;
 pub mod security_hub;
 
 use kensa_snapshot::services::Services;

@@ -194,8 +194,16 @@ impl FakeAws {
             r#"{"StandardsSubscriptions":[]}"#,
         );
         // IAM-9's resources: none, in every region.
+        // An instance planted by a test has no user data.
         fake.route(
-            &[("Path", "/2015-03-31/functions/")],
+            &[("Action", "DescribeInstanceAttribute")],
+            200,
+            "<DescribeInstanceAttributeResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+             <requestId>req</requestId><instanceId>i-0</instanceId><userData/>\
+             </DescribeInstanceAttributeResponse>",
+        );
+        fake.route(
+            &[("Path", "/2015-03-31/functions")],
             200,
             r#"{"Functions":[]}"#,
         );
