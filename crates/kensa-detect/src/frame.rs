@@ -16,6 +16,7 @@
 use std::borrow::Cow;
 use std::io::{self, Read};
 
+use kensa_jsonscan::{KeyHit, ObjectScanner};
 use memchr::{memchr, memchr2};
 
 /// Bytes read from the source at a time; also the buffer's starting size.
@@ -80,6 +81,23 @@ pub struct Framer<'a, R> {
     state: State,
     /// Records (or lines) seen so far.
     count: u64,
+    /// Cuts `{...}` records 64 bytes at a time and spots keys on the way.
+    scanner: Option<ObjectScanner>,
+    /// What the scanner saw in the last record: its keys (offsets from the
+    /// record's start) and whether a `\u` escape occurs. `None` when the
+    /// record was cut without it.
+    hits: Vec<KeyHit>,
+    scanned: Option<bool>,
+}
+
+/// One record cut from the stream.
+#[derive(Debug)]
+pub struct Record<'r> {
+    pub position: Position,
+    pub bytes: &'r [u8],
+    /// The key occurrences and `\u` flag of the framer's scanner, when it
+    /// cut this record.
+    pub keys: Option<(&'r [KeyHit], bool)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +123,9 @@ impl<'a> Framer<'a, io::Empty> {
             layout: Layout::JsonLines,
             state: State::Start,
             count: 0,
+            scanner: None,
+            hits: Vec::new(),
+            scanned: None,
         };
         framer.layout = framer.sniff()?;
         Ok(framer)
@@ -124,6 +145,9 @@ impl<R: Read> Framer<'static, R> {
             layout: Layout::JsonLines,
             state: State::Start,
             count: 0,
+            scanner: None,
+            hits: Vec::new(),
+            scanned: None,
         };
         framer.layout = framer.sniff()?;
         Ok(framer)
@@ -135,6 +159,13 @@ impl<R: Read> Framer<'_, R> {
         self.layout
     }
 
+    /// Cuts `{...}` records with `scanner`, which also reports where its
+    /// keys are in each record (see [`Record::keys`]).
+    pub fn with_scanner(mut self, scanner: Option<&ObjectScanner>) -> Self {
+        self.scanner = scanner.cloned();
+        self
+    }
+
     /// Total bytes read from the source so far.
     pub fn bytes_read(&self) -> u64 {
         self.base + self.end as u64
@@ -143,15 +174,26 @@ impl<R: Read> Framer<'_, R> {
     /// The next record and its position; `None` at the end of the stream.
     /// A framing error ends the stream: after it, `next` returns `None`.
     pub fn next_record(&mut self) -> Option<Result<(Position, &[u8]), FrameError>> {
+        self.next_scanned()
+            .map(|next| next.map(|record| (record.position, record.bytes)))
+    }
+
+    /// The next record with what the scanner saw in it.
+    pub fn next_scanned(&mut self) -> Option<Result<Record<'_>, FrameError>> {
         if self.state == State::Done {
             return None;
         }
+        self.scanned = None;
         let result = match self.layout {
             Layout::JsonLines => self.next_line(),
             Layout::RecordsObject => self.next_element(),
         };
         match result {
-            Ok(Some((position, from, to))) => Some(Ok((position, &self.buf[from..to]))),
+            Ok(Some((position, from, to))) => Some(Ok(Record {
+                position,
+                bytes: &self.buf[from..to],
+                keys: self.scanned.map(|unicode| (&self.hits[..], unicode)),
+            })),
             Ok(None) => {
                 self.state = State::Done;
                 None
@@ -360,6 +402,15 @@ impl<R: Read> Framer<'_, R> {
     /// left to the parser; this only has to agree with it on where valid
     /// values end.
     fn value_end(&mut self, at: usize) -> Result<usize, FrameError> {
+        if let Some(scanner) = &self.scanner {
+            self.hits.clear();
+            // `None`: not an object or array (the slow walk reports it), or
+            // the record goes on past the bytes read so far.
+            if let Some(end) = scanner.object_end(&self.buf[at..self.end], &mut self.hits) {
+                self.scanned = Some(end.unicode_escape);
+                return Ok(at + end.end);
+            }
+        }
         let mut depth: usize = 0;
         let mut in_string = false;
         let mut pos = at;
@@ -440,6 +491,15 @@ mod tests {
         let streamed = drain(Framer::new(Trickle(input, chunk)).unwrap());
         // The same input in memory, framed without copying, cuts the same records.
         assert_eq!(drain(Framer::over(input).unwrap()), streamed);
+        // So does the block scanner, in memory and streamed (where a record
+        // that crosses the bytes read so far falls back to the byte walk).
+        let scanner = ObjectScanner::new(&["eventName"]).unwrap();
+        let scanned = Framer::over(input).unwrap().with_scanner(Some(&scanner));
+        assert_eq!(drain(scanned), streamed);
+        let scanned = Framer::new(Trickle(input, chunk))
+            .unwrap()
+            .with_scanner(Some(&scanner));
+        assert_eq!(drain(scanned), streamed);
         streamed
     }
 

@@ -7,6 +7,7 @@
 //! when gzip, and each record parsed only as far as the rules read it.
 
 pub mod frame;
+mod inflate;
 pub mod prefilter;
 pub mod project;
 pub mod rules;

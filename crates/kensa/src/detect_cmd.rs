@@ -57,7 +57,7 @@ pub struct DetectArgs {
     #[arg(long, value_name = "URL")]
     endpoint_url: Option<String>,
     /// Parse every record in full and report every malformed one; by default
-    /// records no rule can match (an exact literal test) are only checked to be {...}
+    /// records no rule can match (an exact key and value test) are only checked to be {...}
     #[arg(long)]
     strict: bool,
     /// Files scanned at once [default: one per core]

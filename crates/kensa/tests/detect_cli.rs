@@ -446,11 +446,12 @@ fn malformed_inputs_are_reported_with_their_place_and_the_rest_is_scanned() {
     assert!(err.contains("3 input problem(s)"), "{err}");
 
     // A broken record no rule could match is skipped unparsed by default
-    // (the literal prefilter); --strict parses, and reports, every record.
+    // (the key prefilter: no rule's key occurs in it); --strict parses, and
+    // reports, every record.
     let quiet = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         quiet.path().join("d.json"),
-        "{\"Records\":[{\"eventName\" \"GetObject\"}]}",
+        "{\"Records\":[{\"userAgent\" \"aws-cli\"}]}",
     )
     .expect("write");
     let default = run(&["detect", "d.json"], quiet.path());

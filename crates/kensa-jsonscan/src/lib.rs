@@ -1,0 +1,528 @@
+//! Where does this JSON object end, and where in it are these keys?
+//!
+//! `kensa detect` cuts CloudTrail's `{"Records":[...]}` files into records
+//! and skips, unparsed, the records no rule can match. Both steps used to
+//! walk the text byte by byte and cost several times the decompression of
+//! the file. [`ObjectScanner`] does them in one pass over 64-byte blocks,
+//! the way simdjson's first stage does: each block becomes bit masks (one
+//! bit per byte) of quotes, backslashes, brackets and a few "anchor" bytes;
+//! escapes, strings, bracket depth and key positions then follow from a
+//! handful of integer operations per block instead of per byte.
+//!
+//! What it answers, for bytes that start with `{` or `[`:
+//! - the end of that value: the bracket, outside strings, that brings the
+//!   depth back to zero (`{`/`[` and `}`/`]` are not told apart, which
+//!   agrees with a JSON parser on every valid document);
+//! - every place where one of the given keys is spelled `"key"`, with
+//!   unescaped quotes, before that end (a superset of where the keys occur
+//!   as keys: `"key"` as a string value is reported too);
+//! - whether any `\u` escape occurs, since a key or value spelled with
+//!   `\u` escapes is not found by its plain spelling.
+//!
+//! It does not validate JSON: that is the parser's job, on the records
+//! that may match.
+//!
+//! The block classifier uses AVX-512BW when the CPU has it (checked at run
+//! time), else SSE2 on x86-64, and portable code elsewhere. (An AVX2
+//! variant was measured at half the speed of SSE2: LLVM unpacked its
+//! 32-bit masks bit by bit. See docs/benchmarks-detect.md.) All of them are
+//! tested and fuzzed against [`reference_object_end`], a byte-at-a-time
+//! implementation of the same definition.
+
+mod classify;
+
+use classify::{Classifier, Portable};
+
+/// One occurrence of a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyHit {
+    /// Index of the key in the list given to [`ObjectScanner::new`].
+    pub key: usize,
+    /// Offset just after the key's closing quote, where `:` should follow.
+    pub after: usize,
+}
+
+/// The end of a value and what was seen on the way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObjectEnd {
+    /// Offset just after the closing bracket.
+    pub end: usize,
+    /// A `\u` escape occurs before the end.
+    pub unicode_escape: bool,
+}
+
+/// A key the scanner cannot spot by its spelling.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// Keys of fewer than four or more than 62 bytes, or with bytes other
+    /// than printable ASCII (quotes and backslashes excluded), cannot be
+    /// spotted in one or two blocks.
+    #[error("key {0:?} cannot be spotted by its spelling")]
+    Unsupported(String),
+    /// More distinct anchor bytes than a block can be compared against.
+    #[error("more than four distinct anchor bytes")]
+    TooManyAnchors,
+    /// More distinct key lengths than a block can be checked against.
+    #[error("more than four distinct key lengths")]
+    TooManyLengths,
+}
+
+/// The instruction set the block classifier uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isa {
+    Portable,
+    #[cfg(target_arch = "x86_64")]
+    Sse2,
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
+}
+
+impl Isa {
+    /// The fastest one this CPU has.
+    pub fn best() -> Isa {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let available = Isa::available();
+            if available.contains(&Isa::Avx512) {
+                return Isa::Avx512;
+            }
+            Isa::Sse2
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        Isa::Portable
+    }
+
+    /// Every one this CPU can run, for differential tests.
+    pub fn available() -> Vec<Isa> {
+        let mut all = vec![Isa::Portable];
+        #[cfg(target_arch = "x86_64")]
+        {
+            all.push(Isa::Sse2);
+            // The AVX-512 variant also counts bits, clears the lowest one
+            // and multiplies carry-less (for string masks) in one
+            // instruction each; every AVX-512 CPU has these, but they are
+            // checked like the rest.
+            if std::arch::is_x86_feature_detected!("avx512bw")
+                && std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("popcnt")
+                && std::arch::is_x86_feature_detected!("bmi1")
+                && std::arch::is_x86_feature_detected!("pclmulqdq")
+            {
+                all.push(Isa::Avx512);
+            }
+        }
+        all
+    }
+}
+
+/// Up to four distinct bytes compared against every block.
+pub(crate) const MAX_ANCHORS: usize = 4;
+
+/// The anchor bytes, padded by repeating the first (a repeat adds nothing
+/// to the mask).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Anchors {
+    pub(crate) bytes: [u8; MAX_ANCHORS],
+    pub(crate) count: usize,
+}
+
+/// Finds object ends and key positions; build once, use on many records.
+#[derive(Debug, Clone)]
+pub struct ObjectScanner {
+    /// Each key with its quotes: `"eventName"`.
+    quoted: Vec<Vec<u8>>,
+    /// The last eight bytes of each quoted key, as a little-endian word
+    /// (keys of four to five bytes are padded in front with zeros and
+    /// compared under `tail_masks`).
+    tails: Vec<u64>,
+    tail_masks: Vec<u64>,
+    /// The distinct distances from a key's opening quote to its closing
+    /// quote (key length plus one): at most four, each under 64, so that
+    /// the opening quote is in this block or the one before.
+    spans: Vec<u32>,
+    anchors: Anchors,
+    isa: Isa,
+}
+
+/// The longest key spotted: its opening quote is at most 63 bytes before
+/// its closing one, so in the same block or the one before.
+const MAX_KEY_LEN: usize = 62;
+
+/// Distance from a key's anchor byte to its closing quote: the anchor is
+/// the fourth byte from the key's end, so `N` in `"eventName"`.
+const ANCHOR_DISTANCE: u32 = 4;
+
+impl ObjectScanner {
+    /// A scanner that spots `keys` (may be empty), on the fastest
+    /// instruction set this CPU has.
+    pub fn new(keys: &[&str]) -> Result<ObjectScanner, KeyError> {
+        ObjectScanner::with_isa(keys, Isa::best())
+    }
+
+    /// The same on a given instruction set, which must be one of
+    /// [`Isa::available`]; any other falls back to portable code.
+    pub fn with_isa(keys: &[&str], isa: Isa) -> Result<ObjectScanner, KeyError> {
+        let isa = if Isa::available().contains(&isa) {
+            isa
+        } else {
+            Isa::Portable
+        };
+        let mut anchors = Anchors::default();
+        let mut quoted = Vec::with_capacity(keys.len());
+        for key in keys {
+            let bytes = key.as_bytes();
+            let spellable = bytes.len() >= ANCHOR_DISTANCE as usize
+                && bytes.len() <= MAX_KEY_LEN
+                && bytes
+                    .iter()
+                    .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b'\\'));
+            if !spellable {
+                return Err(KeyError::Unsupported((*key).to_owned()));
+            }
+            let anchor = bytes[bytes.len() - ANCHOR_DISTANCE as usize];
+            if !anchors.bytes[..anchors.count].contains(&anchor) {
+                if anchors.count == MAX_ANCHORS {
+                    return Err(KeyError::TooManyAnchors);
+                }
+                anchors.bytes[anchors.count] = anchor;
+                anchors.count += 1;
+            }
+            let mut q = Vec::with_capacity(bytes.len() + 2);
+            q.push(b'"');
+            q.extend_from_slice(bytes);
+            q.push(b'"');
+            quoted.push(q);
+        }
+        for i in anchors.count..MAX_ANCHORS {
+            anchors.bytes[i] = anchors.bytes[0];
+        }
+        let (tails, tail_masks) = quoted
+            .iter()
+            .map(|q| {
+                let take = q.len().min(8);
+                let mut word = [0u8; 8];
+                word[8 - take..].copy_from_slice(&q[q.len() - take..]);
+                let mask = if take == 8 {
+                    u64::MAX
+                } else {
+                    u64::MAX << (8 * (8 - take))
+                };
+                (u64::from_le_bytes(word), mask)
+            })
+            .unzip();
+        let mut spans: Vec<u32> = Vec::new();
+        for q in &quoted {
+            let span = (q.len() - 1) as u32;
+            if !spans.contains(&span) {
+                spans.push(span);
+            }
+        }
+        if spans.len() > MAX_ANCHORS {
+            return Err(KeyError::TooManyLengths);
+        }
+        Ok(ObjectScanner {
+            quoted,
+            tails,
+            tail_masks,
+            spans,
+            anchors,
+            isa,
+        })
+    }
+
+    pub fn isa(&self) -> Isa {
+        self.isa
+    }
+
+    /// The end of the object or array `data` starts with, and the key
+    /// occurrences before it (appended to `hits`, in order). `None` when
+    /// `data` does not start with `{` or `[`, or ends first; `hits` may
+    /// then hold some occurrences.
+    #[allow(unsafe_code)]
+    pub fn object_end(&self, data: &[u8], hits: &mut Vec<KeyHit>) -> Option<ObjectEnd> {
+        match self.isa {
+            Isa::Portable => scan::<Portable>(self, data, hits),
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `with_isa` keeps an x86 instruction set only when
+            // `Isa::available` saw the CPU support it.
+            Isa::Sse2 => unsafe { scan_sse2(self, data, hits) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as above.
+            Isa::Avx512 => unsafe { scan_avx512(self, data, hits) },
+        }
+    }
+
+    /// Records the keys whose closing quote is bit `bit` of the block at
+    /// `block`, given the unescaped quotes of that block and the one before.
+    #[inline]
+    fn verify(
+        &self,
+        data: &[u8],
+        block: usize,
+        bit: usize,
+        [quotes_before, quotes]: [u64; 2],
+        hits: &mut Vec<KeyHit>,
+    ) {
+        let quote = block + bit;
+        // The eight bytes ending at the quote, as one word, compared with
+        // each key's last eight: most candidates (`"userName"` for
+        // `"eventName"`) differ there, without a byte loop.
+        let word = match quote.checked_sub(7).and_then(|from| data.get(from..=quote)) {
+            Some(bytes) => {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(bytes);
+                u64::from_le_bytes(word)
+            }
+            None => {
+                let mut word = [0u8; 8];
+                let from = quote.saturating_sub(7);
+                word[8 - (quote + 1 - from)..].copy_from_slice(&data[from..=quote]);
+                u64::from_le_bytes(word)
+            }
+        };
+        for (key, spelled) in self.quoted.iter().enumerate() {
+            if word & self.tail_masks[key] != self.tails[key] {
+                continue;
+            }
+            let len = spelled.len();
+            if quote + 1 < len {
+                continue;
+            }
+            // The opening quote must be a quote, not an escaped one.
+            let span = len - 1;
+            let opening_is_quote = if bit >= span {
+                (quotes >> (bit - span)) & 1 == 1
+            } else {
+                (quotes_before >> (64 + bit - span)) & 1 == 1
+            };
+            if opening_is_quote && data[quote + 1 - len..=quote] == spelled[..] {
+                hits.push(KeyHit {
+                    key,
+                    after: quote + 1,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn scan_sse2(scanner: &ObjectScanner, data: &[u8], hits: &mut Vec<KeyHit>) -> Option<ObjectEnd> {
+    scan::<classify::Sse2>(scanner, data, hits)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,popcnt,bmi1,pclmulqdq")]
+fn scan_avx512(scanner: &ObjectScanner, data: &[u8], hits: &mut Vec<KeyHit>) -> Option<ObjectEnd> {
+    scan::<classify::Avx512>(scanner, data, hits)
+}
+
+/// A running parity: bit i is the XOR of bits 0..=i of `x`. Applied
+/// to unescaped quotes, it marks the bytes inside strings (opening quote
+/// included, closing quote excluded).
+#[inline(always)]
+pub(crate) fn prefix_xor(mut x: u64) -> u64 {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    x
+}
+
+/// The bytes escaped by a backslash. A backslash escapes the byte after
+/// it, unless it is itself escaped; `carry` says the block's first byte is
+/// escaped by the previous block's last backslash, and is set for the next
+/// block the same way. Backslashes are rare enough in CloudTrail that a
+/// loop over them beats the branch-free carry arithmetic in clarity and
+/// costs nothing measurable.
+#[inline(always)]
+fn escaped_bytes(backslash: u64, carry: &mut bool) -> u64 {
+    let mut escaped = 0;
+    let mut escapes = backslash;
+    if *carry {
+        escaped |= 1;
+        escapes &= !1;
+    }
+    *carry = false;
+    while escapes != 0 {
+        let i = escapes.trailing_zeros();
+        escapes &= escapes - 1;
+        if i == 63 {
+            *carry = true;
+        } else {
+            escaped |= 1 << (i + 1);
+            // An escaped backslash escapes nothing.
+            escapes &= !(1 << (i + 1));
+        }
+    }
+    escaped
+}
+
+#[inline(always)]
+fn scan<C: Classifier>(
+    scanner: &ObjectScanner,
+    data: &[u8],
+    hits: &mut Vec<KeyHit>,
+) -> Option<ObjectEnd> {
+    if !matches!(data.first(), Some(b'{' | b'[')) {
+        return None;
+    }
+    let mut depth: u64 = 0;
+    // All ones when the previous block ended inside a string.
+    let mut in_string: u64 = 0;
+    let mut escape_carry = false;
+    // Anchors in the previous block's last four bytes, as bits 0..=3 of
+    // this block's candidate closing quotes.
+    let mut anchor_carry: u64 = 0;
+    // The previous block's unescaped quotes, for opening quotes of keys
+    // that start there.
+    let mut previous_quotes: u64 = 0;
+    let mut unicode_escape = false;
+    // The last partial block, padded with spaces, which mean nothing here.
+    let mut tail = [b' '; 64];
+    let mut pos = 0;
+    while pos < data.len() {
+        let block: &[u8; 64] = match data.get(pos..pos + 64) {
+            Some(block) => block.try_into().unwrap_or(&tail),
+            None => {
+                let rest = &data[pos..];
+                tail[..rest.len()].copy_from_slice(rest);
+                &tail
+            }
+        };
+        let masks = C::classify(block, &scanner.anchors);
+        let escaped = if masks.backslash == 0 && !escape_carry {
+            0
+        } else {
+            escaped_bytes(masks.backslash, &mut escape_carry)
+        };
+        let quotes = masks.quote & !escaped;
+        let inside = C::prefix_xor(quotes) ^ in_string;
+        in_string = ((inside as i64) >> 63) as u64;
+        let open = masks.open & !inside & !escaped;
+        let close = masks.close & !inside & !escaped;
+        let mut candidates = quotes & ((masks.anchor << ANCHOR_DISTANCE) | anchor_carry);
+        anchor_carry = masks.anchor >> (64 - ANCHOR_DISTANCE);
+        if candidates != 0 {
+            // Keep closing quotes with an unescaped quote one key length
+            // before them: `"userName"` is not a candidate for
+            // `"eventName"` even though both end in `Name"`.
+            let mut opened = 0;
+            for &span in &scanner.spans {
+                opened |= (quotes << span) | (previous_quotes >> (64 - span));
+            }
+            candidates &= opened;
+        }
+        let quotes_before = previous_quotes;
+        previous_quotes = quotes;
+
+        // The depth can only come back to zero in this block if it has
+        // at least as many closing brackets as the depth it starts at;
+        // otherwise the block only moves the depth. `data` starts with an
+        // open bracket, so the depth is at least one after byte 0.
+        let mut end = None;
+        if u64::from(close.count_ones()) >= depth {
+            let mut brackets = open | close;
+            while brackets != 0 {
+                let i = brackets.trailing_zeros();
+                brackets &= brackets - 1;
+                // +1 for an opening bracket, -1 for a closing one, without
+                // a branch the predictor would miss half the time.
+                let opening = (open >> i) & 1;
+                depth = depth + opening + opening - 1;
+                if depth == 0 {
+                    end = Some(i);
+                    break;
+                }
+            }
+        } else {
+            depth = depth + u64::from(open.count_ones()) - u64::from(close.count_ones());
+        }
+        // Bytes up to and including the end.
+        let within = match end {
+            Some(i) => u64::MAX >> (63 - i),
+            None => u64::MAX,
+        };
+        if escaped & within != 0 && !unicode_escape {
+            let mut bits = escaped & within;
+            while bits != 0 {
+                if block[bits.trailing_zeros() as usize] == b'u' {
+                    unicode_escape = true;
+                    break;
+                }
+                bits &= bits - 1;
+            }
+        }
+        candidates &= within;
+        while candidates != 0 {
+            let i = candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            scanner.verify(data, pos, i, [quotes_before, quotes], hits);
+        }
+        if let Some(i) = end {
+            return Some(ObjectEnd {
+                end: pos + i as usize + 1,
+                unicode_escape,
+            });
+        }
+        pos += 64;
+    }
+    None
+}
+
+/// The same answers as [`ObjectScanner::object_end`], one byte at a time:
+/// the definition the block scanner is tested against.
+pub fn reference_object_end(
+    keys: &[&str],
+    data: &[u8],
+    hits: &mut Vec<KeyHit>,
+) -> Option<ObjectEnd> {
+    if !matches!(data.first(), Some(b'{' | b'[')) {
+        return None;
+    }
+    let mut depth = 0u64;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut unicode_escape = false;
+    let mut quotes = Vec::new();
+    for (i, &byte) in data.iter().enumerate() {
+        if escaped {
+            escaped = false;
+            unicode_escape |= byte == b'u';
+            continue;
+        }
+        match byte {
+            b'\\' => escaped = true,
+            b'"' => {
+                in_string = !in_string;
+                quotes.push(i);
+                for (key, name) in keys.iter().enumerate() {
+                    let len = name.len() + 2;
+                    if i + 1 >= len
+                        && quotes.binary_search(&(i + 1 - len)).is_ok()
+                        && &data[i + 2 - len..i] == name.as_bytes()
+                    {
+                        hits.push(KeyHit { key, after: i + 1 });
+                    }
+                }
+            }
+            b'{' | b'[' if !in_string => depth += 1,
+            b'}' | b']' if !in_string => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(ObjectEnd {
+                        end: i + 1,
+                        unicode_escape,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;
