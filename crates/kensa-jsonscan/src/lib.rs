@@ -24,8 +24,8 @@
 //!
 //! The block classifier uses AVX-512BW when the CPU has it (checked at run
 //! time), else SSE2 on x86-64, and portable code elsewhere. (An AVX2
-//! variant was measured at half the speed of SSE2: LLVM unpacked its
-//! 32-bit masks bit by bit. See docs/benchmarks-detect.md.) All of them are
+//! variant measured 2.5 GB/s against SSE2's 4.5 on cache-resident
+//! records: LLVM unpacked its 32-bit masks bit by bit. It was removed.) All of them are
 //! tested and fuzzed against [`reference_object_end`], a byte-at-a-time
 //! implementation of the same definition.
 
