@@ -150,9 +150,15 @@ async fn ebs(caller: &Caller, ec2: &aws_sdk_ec2::Client, region: &str) -> Ebs {
     }
 }
 
-fn tls_parameters(parameters: Vec<aws_sdk_rds::types::Parameter>) -> Vec<DbParameter> {
-    parameters
+/// The TLS-related parameters of a parameter group, from the `Parameters`
+/// of each page of DescribeDBParameters or DescribeDBClusterParameters.
+fn tls_parameters(
+    pages: impl IntoIterator<Item = Option<Vec<aws_sdk_rds::types::Parameter>>>,
+) -> Vec<DbParameter> {
+    pages
         .into_iter()
+        .flatten()
+        .flatten()
         .filter_map(|p| {
             let name = p.parameter_name?;
             TLS_PARAMETERS
@@ -255,14 +261,7 @@ async fn rds(caller: &Caller, client: &aws_sdk_rds::Client, region: &str) -> Rds
             )
             .await;
         let parameters: Collected<Vec<DbParameter>> = pages
-            .map(|pages| {
-                tls_parameters(
-                    pages
-                        .into_iter()
-                        .flat_map(|p| p.parameters.unwrap_or_default())
-                        .collect(),
-                )
-            })
+            .map(|pages| tls_parameters(pages.into_iter().map(|p| p.parameters)))
             .into();
         (name, parameters)
     }));
@@ -279,14 +278,7 @@ async fn rds(caller: &Caller, client: &aws_sdk_rds::Client, region: &str) -> Rds
             )
             .await;
         let parameters: Collected<Vec<DbParameter>> = pages
-            .map(|pages| {
-                tls_parameters(
-                    pages
-                        .into_iter()
-                        .flat_map(|p| p.parameters.unwrap_or_default())
-                        .collect(),
-                )
-            })
+            .map(|pages| tls_parameters(pages.into_iter().map(|p| p.parameters)))
             .into();
         (name, parameters)
     }));
