@@ -47,12 +47,26 @@ enum Need {
 }
 
 impl Need {
-    fn holds(&self, found: &[bool]) -> bool {
+    /// The same need as a [`Test`]: the conditions under each `||`
+    /// become one bit mask.
+    fn test(&self, condition_count: usize) -> Test {
         match self {
-            Need::Nothing => true,
-            Need::Condition(i) => found[*i],
-            Need::All(children) => children.iter().all(|c| c.holds(found)),
-            Need::Any(children) => children.iter().any(|c| c.holds(found)),
+            Need::Nothing => Test::True,
+            Need::Condition(_) => Need::Any(vec![self.clone()]).test(condition_count),
+            Need::All(children) => {
+                Test::All(children.iter().map(|c| c.test(condition_count)).collect())
+            }
+            Need::Any(children) => {
+                let mut mask = vec![0u64; condition_count.div_ceil(64)];
+                let mut rest = Vec::new();
+                for child in children {
+                    match child {
+                        Need::Condition(i) => mask[i / 64] |= 1 << (i % 64),
+                        other => rest.push(other.test(condition_count)),
+                    }
+                }
+                Test::Any { mask, rest }
+            }
         }
     }
 
@@ -131,12 +145,43 @@ impl Need {
     }
 }
 
+/// A [`Need`] evaluated over the bits of [`Found`]: the eleven ALM rules
+/// name about seventy conditions, mostly as `eventName` alternatives,
+/// which a mask tests at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Test {
+    True,
+    /// Some bit of `mask` is set, or some of `rest` holds.
+    Any {
+        mask: Vec<u64>,
+        rest: Vec<Test>,
+    },
+    All(Vec<Test>),
+}
+
+impl Test {
+    fn holds(&self, found: &[u64]) -> bool {
+        match self {
+            Test::True => true,
+            Test::Any { mask, rest } => {
+                mask.iter().zip(found).any(|(m, f)| m & f != 0)
+                    || rest.iter().any(|t| t.holds(found))
+            }
+            Test::All(children) => children.iter().all(|t| t.holds(found)),
+        }
+    }
+}
+
 /// The conditions on one key.
 #[derive(Debug, Default)]
 struct KeyConditions {
     /// Patterns without wildcards, by the value they equal (as bytes, so
     /// that a record's value needs no UTF-8 check to be looked up).
     exact: HashMap<Vec<u8>, Vec<usize>>,
+    /// The `exact` values' shapes (see [`shape`]): most values a record
+    /// has (`DescribeInstances` for the ALM rules) have none of them, and
+    /// one bit test rules them out before the hash lookup.
+    exact_shapes: ShapeSet,
     /// Patterns with a leading or trailing `*`.
     wildcard: Vec<(StringPattern, usize)>,
     /// Every condition on this key.
@@ -161,10 +206,10 @@ pub struct Prefilter {
     finders: Vec<memmem::Finder<'static>>,
     by_key: Vec<KeyConditions>,
     condition_count: usize,
-    /// Each rule's need over the cover keys' conditions only.
-    cover_needs: Vec<Need>,
-    /// Each rule's need over every condition.
-    needs: Vec<Need>,
+    /// Whether some rule may hold, over the cover keys' conditions only.
+    cover_test: Test,
+    /// Whether some rule may hold, over every condition.
+    test: Test,
     /// The block scanner that reports the keys while framing, when every
     /// key has an anchor (see [`ObjectScanner::new`]).
     scanner: Option<ObjectScanner>,
@@ -231,6 +276,8 @@ impl Prefilter {
             if !condition.pattern.is_exact() {
                 slot.wildcard.push((condition.pattern, index));
             } else {
+                slot.exact_shapes
+                    .insert(condition.pattern.as_str().as_bytes());
                 slot.exact
                     .entry(condition.pattern.as_str().as_bytes().to_vec())
                     .or_default()
@@ -249,8 +296,8 @@ impl Prefilter {
             finders,
             by_key,
             condition_count: key_of.len(),
-            cover_needs,
-            needs,
+            cover_test: Need::Any(cover_needs).test(key_of.len()),
+            test: Need::Any(needs).test(key_of.len()),
             scanner,
         })
     }
@@ -273,87 +320,156 @@ impl Prefilter {
         // Without a key-spotting scanner, the framer's (keyless) scanner
         // reported no keys: search for them.
         let scanned = scanned.filter(|_| self.scanner.is_some());
-        let mut found = Found::default();
+        let mut found = Found::new(self.condition_count);
         match scanned {
             Some((_, true)) => return true,
-            Some((hits, false)) => self.mark(record, hits, &mut found),
+            Some((hits, false)) => {
+                for hit in hits {
+                    self.mark(record, hit, &mut found);
+                }
+            }
             None => {
                 if memmem::find(record, b"\\u").is_some() {
                     return true;
                 }
-                let hits = self.search(record, 0..self.cover_len);
-                self.mark(record, &hits, &mut found);
+                self.search(record, 0..self.cover_len, &mut found);
             }
         }
-        let Some(found_so_far) = found.0.as_deref() else {
+        if !found.any {
             // No cover condition can hold, and every rule needs one.
             return false;
-        };
-        if !self.cover_needs.iter().any(|need| need.holds(found_so_far)) {
+        }
+        if !self.cover_test.holds(found.bits()) {
             return false;
         }
         if self.cover_len < self.keys.len() {
-            let hits = self.search(record, self.cover_len..self.keys.len());
-            self.mark(record, &hits, &mut found);
+            self.search(record, self.cover_len..self.keys.len(), &mut found);
         }
-        let found = found.0.as_deref().unwrap_or_default();
-        self.needs.iter().any(|need| need.holds(found))
+        self.test.holds(found.bits())
     }
 
-    /// Where the keys `keys` (indices) occur in `record`.
-    fn search(&self, record: &[u8], keys: std::ops::Range<usize>) -> Vec<KeyHit> {
-        let mut hits = Vec::new();
+    /// Marks the conditions the values after the keys `keys` (indices)
+    /// may satisfy, wherever they occur in `record`.
+    fn search(&self, record: &[u8], keys: std::ops::Range<usize>, found: &mut Found) {
         for key in keys {
             let finder = &self.finders[key];
-            hits.extend(finder.find_iter(record).map(|at| KeyHit {
-                key,
-                after: at + finder.needle().len(),
-            }));
+            for at in finder.find_iter(record) {
+                let hit = KeyHit {
+                    key,
+                    after: at + finder.needle().len(),
+                };
+                self.mark(record, &hit, found);
+            }
         }
-        hits
     }
 
-    /// Marks the conditions the values after `hits` may satisfy.
-    fn mark(&self, record: &[u8], hits: &[KeyHit], found: &mut Found) {
-        for hit in hits {
-            let conditions = &self.by_key[hit.key];
-            match member_value(record, hit.after) {
-                Value::NotAMember => {}
-                Value::Plain(text) => {
-                    if let Some(indices) = conditions.exact.get(text) {
-                        found.mark(indices, self.condition_count);
-                    }
-                    if conditions.wildcard.is_empty() {
-                        continue;
-                    }
-                    let Ok(text) = std::str::from_utf8(text) else {
-                        // Not text: the parser will say so.
-                        found.mark(&conditions.all, self.condition_count);
-                        continue;
-                    };
-                    for (pattern, index) in &conditions.wildcard {
-                        if pattern.matches(text) {
-                            found.mark(std::slice::from_ref(index), self.condition_count);
-                        }
+    /// Marks the conditions the value after `hit` may satisfy.
+    fn mark(&self, record: &[u8], hit: &KeyHit, found: &mut Found) {
+        let conditions = &self.by_key[hit.key];
+        match member_value(record, hit.after) {
+            Value::NotAMember => {}
+            Value::Plain(text) => {
+                if conditions.exact_shapes.contains(text)
+                    && let Some(indices) = conditions.exact.get(text)
+                {
+                    found.mark(indices);
+                }
+                if conditions.wildcard.is_empty() {
+                    return;
+                }
+                let Ok(text) = std::str::from_utf8(text) else {
+                    // Not text: the parser will say so.
+                    found.mark(&conditions.all);
+                    return;
+                };
+                for (pattern, index) in &conditions.wildcard {
+                    if pattern.matches(text) {
+                        found.mark(std::slice::from_ref(index));
                     }
                 }
-                Value::Other => found.mark(&conditions.all, self.condition_count),
             }
+            Value::Other => found.mark(&conditions.all),
         }
     }
 }
 
-/// The conditions that may hold, allocated at the first one: most
-/// records have none.
-#[derive(Debug, Default)]
-struct Found(Option<Vec<bool>>);
+/// A value's length and first and last bytes, as 16 bits.
+fn shape(value: &[u8]) -> usize {
+    let first = value.first().map_or(0, |b| usize::from(b & 0x1f));
+    let last = value.last().map_or(0, |b| usize::from(b & 0x1f));
+    ((value.len() & 0x3f) << 10) | (first << 5) | last
+}
+
+/// A set of [`shape`]s: a value whose shape is not in it equals none of
+/// the values put in.
+#[derive(Debug)]
+struct ShapeSet(Box<[u64; 1024]>);
+
+impl Default for ShapeSet {
+    fn default() -> ShapeSet {
+        ShapeSet(Box::new([0; 1024]))
+    }
+}
+
+impl ShapeSet {
+    fn insert(&mut self, value: &[u8]) {
+        let bit = shape(value);
+        self.0[bit / 64] |= 1 << (bit % 64);
+    }
+
+    fn contains(&self, value: &[u8]) -> bool {
+        let bit = shape(value);
+        (self.0[bit / 64] >> (bit % 64)) & 1 == 1
+    }
+}
+
+/// Conditions held in [`Found`] without allocating: the eleven ALM rules
+/// have about seventy.
+const INLINE_CONDITIONS: usize = 256;
+
+/// The conditions that may hold, one bit each. Built for every record, so
+/// it lives on the stack unless the rules have more than
+/// [`INLINE_CONDITIONS`] conditions.
+#[derive(Debug)]
+struct Found {
+    /// Whether any bit is set: most records have none.
+    any: bool,
+    inline: [u64; INLINE_CONDITIONS / 64],
+    /// Used instead of `inline` when there are more conditions.
+    heap: Vec<u64>,
+}
 
 impl Found {
-    fn mark(&mut self, indices: &[usize], count: usize) {
-        let found = self.0.get_or_insert_with(|| vec![false; count]);
-        for &i in indices {
-            found[i] = true;
+    fn new(count: usize) -> Found {
+        Found {
+            any: false,
+            inline: [0; INLINE_CONDITIONS / 64],
+            heap: if count > INLINE_CONDITIONS {
+                vec![0; count.div_ceil(64)]
+            } else {
+                Vec::new()
+            },
         }
+    }
+
+    fn bits(&self) -> &[u64] {
+        if self.heap.is_empty() {
+            &self.inline
+        } else {
+            &self.heap
+        }
+    }
+
+    fn mark(&mut self, indices: &[usize]) {
+        let bits = if self.heap.is_empty() {
+            &mut self.inline[..]
+        } else {
+            &mut self.heap[..]
+        };
+        for &i in indices {
+            bits[i / 64] |= 1 << (i % 64);
+        }
+        self.any |= !indices.is_empty();
     }
 }
 
@@ -503,6 +619,31 @@ mod tests {
         assert!(framed(&prefilter, br#"{"event\u004eame":"GetObject"}"#));
         // A value that is not a plain string may compare equal in text.
         assert!(framed(&prefilter, br#"{"eventName":"Stop\/Logging"}"#));
+    }
+
+    #[test]
+    fn more_conditions_than_fit_inline() {
+        // 300 alternatives: past the 256 bits `Found` holds on the stack.
+        let names: Vec<String> = (0..300)
+            .map(|i| format!("$.eventName = \"Event{i}\""))
+            .collect();
+        let pattern = format!("{{ ({}) && $.errorCode = \"Denied\" }}", names.join(" || "));
+        let rule = Rule::from_filter_pattern(&pattern).unwrap();
+        let prefilter = Prefilter::new(&[rule]).unwrap();
+        assert!(prefilter.condition_count > INLINE_CONDITIONS);
+        assert!(framed(
+            &prefilter,
+            br#"{"eventName":"Event299","errorCode":"Denied"}"#
+        ));
+        assert!(framed(
+            &prefilter,
+            br#"{"eventName":"Event3","errorCode":"Denied"}"#
+        ));
+        assert!(!framed(
+            &prefilter,
+            br#"{"eventName":"Event300","errorCode":"Denied"}"#
+        ));
+        assert!(!framed(&prefilter, br#"{"eventName":"Event299"}"#));
     }
 
     #[test]

@@ -67,6 +67,21 @@ fn scan(c: &mut Criterion) {
             });
         });
     }
+    // The same records as one array: one call, no per-record start.
+    let mut array = vec![b'['];
+    array.extend_from_slice(&data);
+    array.push(b']');
+    for isa in Isa::available() {
+        let scanner =
+            ObjectScanner::with_isa(&["eventName", "errorCode"], isa).expect("keys have anchors");
+        group.bench_function(format!("{isa:?}, one call for all records"), |b| {
+            let mut hits = Vec::new();
+            b.iter(|| {
+                hits.clear();
+                black_box(scanner.object_end(&array, &mut hits))
+            });
+        });
+    }
     let finder = memchr::memmem::Finder::new(b"\"eventName\"");
     group.bench_function("memmem \"eventName\" (one pass)", |b| {
         b.iter(|| black_box(finder.find_iter(&data).count()));

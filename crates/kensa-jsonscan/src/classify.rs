@@ -23,7 +23,8 @@ const OPEN_FOLDED: u8 = b'{';
 const CLOSE_FOLDED: u8 = b'}';
 
 pub(crate) trait Classifier {
-    fn classify(block: &[u8; 64], anchors: &Anchors) -> Masks;
+    /// `N`: how many of `anchors` to look for (the rest are padding).
+    fn classify<const N: usize>(block: &[u8; 64], anchors: &Anchors) -> Masks;
 
     /// See [`crate::prefix_xor`].
     #[inline(always)]
@@ -38,7 +39,7 @@ pub(crate) struct Portable;
 
 impl Classifier for Portable {
     #[inline(always)]
-    fn classify(block: &[u8; 64], anchors: &Anchors) -> Masks {
+    fn classify<const N: usize>(block: &[u8; 64], anchors: &Anchors) -> Masks {
         let mut masks = Masks::default();
         for (i, &byte) in block.iter().enumerate() {
             let bit = 1u64 << i;
@@ -55,7 +56,7 @@ impl Classifier for Portable {
             if folded == CLOSE_FOLDED {
                 masks.close |= bit;
             }
-            if anchors.bytes[..anchors.count].contains(&byte) {
+            if anchors.bytes[..N].contains(&byte) {
                 masks.anchor |= bit;
             }
         }
@@ -80,7 +81,7 @@ mod x86 {
 
     impl Classifier for Sse2 {
         #[inline(always)]
-        fn classify(block: &[u8; 64], anchors: &Anchors) -> Masks {
+        fn classify<const N: usize>(block: &[u8; 64], anchors: &Anchors) -> Masks {
             // SAFETY: only inlined into `scan_sse2`, compiled with SSE2
             // (and called only where the CPU has it, which every x86-64
             // CPU does); each load reads 16 of the block's 64 bytes, and
@@ -101,7 +102,8 @@ mod x86 {
                     _mm_or_si128(lanes[3], case),
                 ];
                 let mut anchor = 0;
-                for &byte in &anchors.bytes[..anchors.count] {
+                // A count fixed at compile time keeps the loop unrolled.
+                for &byte in &anchors.bytes[..N] {
                     anchor |= sse2_mask(&lanes, byte);
                 }
                 Masks {
@@ -140,7 +142,7 @@ mod x86 {
         }
 
         #[inline(always)]
-        fn classify(block: &[u8; 64], anchors: &Anchors) -> Masks {
+        fn classify<const N: usize>(block: &[u8; 64], anchors: &Anchors) -> Masks {
             // SAFETY: only inlined into `scan_avx512`, compiled with
             // AVX-512F and BW and called only after run-time detection of
             // both; the load reads the block's 64 bytes, unaligned.
@@ -148,7 +150,8 @@ mod x86 {
                 let bytes = _mm512_loadu_si512(block.as_ptr().cast::<__m512i>());
                 let folded = _mm512_or_si512(bytes, _mm512_set1_epi8(CASE_BIT as i8));
                 let mut anchor = 0;
-                for &byte in &anchors.bytes[..anchors.count] {
+                // As in `Sse2::classify`.
+                for &byte in &anchors.bytes[..N] {
                     anchor |= avx512_mask(bytes, byte);
                 }
                 Masks {

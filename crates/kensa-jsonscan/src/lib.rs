@@ -33,6 +33,20 @@ mod classify;
 
 use classify::{Classifier, Portable};
 
+/// `scan` compiled for the scanner's number of anchor bytes, so that the
+/// classifier compares each block with those and no more.
+macro_rules! by_anchor_count {
+    ($classifier:ty, $scanner:expr, $data:expr, $hits:expr) => {
+        match $scanner.anchors.count {
+            0 => scan::<$classifier, 0>($scanner, $data, $hits),
+            1 => scan::<$classifier, 1>($scanner, $data, $hits),
+            2 => scan::<$classifier, 2>($scanner, $data, $hits),
+            3 => scan::<$classifier, 3>($scanner, $data, $hits),
+            _ => scan::<$classifier, MAX_ANCHORS>($scanner, $data, $hits),
+        }
+    };
+}
+
 /// One occurrence of a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyHit {
@@ -135,11 +149,21 @@ pub struct ObjectScanner {
     /// (keys of four to five bytes are padded in front with zeros and
     /// compared under `tail_masks`).
     tails: Vec<u64>,
+    /// The first eight bytes of each quoted key (zero when shorter).
+    heads: Vec<u64>,
     tail_masks: Vec<u64>,
     /// The distinct distances from a key's opening quote to its closing
     /// quote (key length plus one): at most four, each under 64, so that
     /// the opening quote is in this block or the one before.
-    spans: Vec<u32>,
+    /// Every key length plus one (the distance from an opening quote to
+    /// its closing one); unused places repeat the first, as anchors do.
+    spans: [u32; MAX_ANCHORS],
+    /// All ones when any keys are spotted, zero for a scanner that only
+    /// cuts (its padding anchors and spans then mean nothing).
+    key_bits: u64,
+    /// All ones when the keys have several lengths (so that only
+    /// `verify_candidates` tests spans), zero when they have one.
+    several_spans: u64,
     anchors: Anchors,
     isa: Isa,
 }
@@ -196,6 +220,17 @@ impl ObjectScanner {
         for i in anchors.count..MAX_ANCHORS {
             anchors.bytes[i] = anchors.bytes[0];
         }
+        let heads = quoted
+            .iter()
+            .map(|q| match q.get(..8) {
+                Some(head) => {
+                    let mut word = [0u8; 8];
+                    word.copy_from_slice(head);
+                    u64::from_le_bytes(word)
+                }
+                None => 0,
+            })
+            .collect();
         let (tails, tail_masks) = quoted
             .iter()
             .map(|q| {
@@ -220,11 +255,19 @@ impl ObjectScanner {
         if spans.len() > MAX_ANCHORS {
             return Err(KeyError::TooManyLengths);
         }
+        let key_bits = if spans.is_empty() { 0 } else { u64::MAX };
+        let several_spans = if spans.len() > 1 { u64::MAX } else { 0 };
+        let first = spans.first().copied().unwrap_or(1);
+        let mut fixed_spans = [first; MAX_ANCHORS];
+        fixed_spans[..spans.len()].copy_from_slice(&spans);
         Ok(ObjectScanner {
             quoted,
             tails,
+            heads,
             tail_masks,
-            spans,
+            spans: fixed_spans,
+            key_bits,
+            several_spans,
             anchors,
             isa,
         })
@@ -241,7 +284,7 @@ impl ObjectScanner {
     #[allow(unsafe_code)]
     pub fn object_end(&self, data: &[u8], hits: &mut Vec<KeyHit>) -> Option<ObjectEnd> {
         match self.isa {
-            Isa::Portable => scan::<Portable>(self, data, hits),
+            Isa::Portable => by_anchor_count!(Portable, self, data, hits),
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `with_isa` keeps an x86 instruction set only when
             // `Isa::available` saw the CPU support it.
@@ -249,6 +292,34 @@ impl ObjectScanner {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above.
             Isa::Avx512 => unsafe { scan_avx512(self, data, hits) },
+        }
+    }
+
+    /// Records the keys whose closing quotes are among `candidates`, bits
+    /// of the block at `block` (closing quotes with an anchor byte four
+    /// places before them), given the unescaped quotes of that block and
+    /// the one before.
+    #[inline(never)]
+    fn verify_candidates(
+        &self,
+        data: &[u8],
+        block: usize,
+        mut candidates: u64,
+        [quotes_before, quotes]: [u64; 2],
+        hits: &mut Vec<KeyHit>,
+    ) {
+        // Keep closing quotes with an unescaped quote one key length
+        // before them: `"userName"` is not a candidate for `"eventName"`
+        // even though both end in `Name"`.
+        let mut opened = 0;
+        for &span in &self.spans {
+            opened |= (quotes << span) | (quotes_before >> (64 - span));
+        }
+        candidates &= opened;
+        while candidates != 0 {
+            let bit = candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            self.verify(data, block, bit, [quotes_before, quotes], hits);
         }
     }
 
@@ -295,7 +366,22 @@ impl ObjectScanner {
             } else {
                 (quotes_before >> (64 + bit - span)) & 1 == 1
             };
-            if opening_is_quote && data[quote + 1 - len..=quote] == spelled[..] {
+            if !opening_is_quote {
+                continue;
+            }
+            // The last eight bytes matched; up to sixteen, the first eight
+            // (overlapping them) finish the comparison as one more word.
+            let start = quote + 1 - len;
+            let matches = if len <= 8 {
+                true
+            } else if len <= 16 {
+                let mut head = [0u8; 8];
+                head.copy_from_slice(&data[start..start + 8]);
+                u64::from_le_bytes(head) == self.heads[key]
+            } else {
+                data[start..=quote] == spelled[..]
+            };
+            if matches {
                 hits.push(KeyHit {
                     key,
                     after: quote + 1,
@@ -308,13 +394,13 @@ impl ObjectScanner {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 fn scan_sse2(scanner: &ObjectScanner, data: &[u8], hits: &mut Vec<KeyHit>) -> Option<ObjectEnd> {
-    scan::<classify::Sse2>(scanner, data, hits)
+    by_anchor_count!(classify::Sse2, scanner, data, hits)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512bw,popcnt,bmi1,pclmulqdq")]
 fn scan_avx512(scanner: &ObjectScanner, data: &[u8], hits: &mut Vec<KeyHit>) -> Option<ObjectEnd> {
-    scan::<classify::Avx512>(scanner, data, hits)
+    by_anchor_count!(classify::Avx512, scanner, data, hits)
 }
 
 /// A running parity: bit i is the XOR of bits 0..=i of `x`. Applied
@@ -333,35 +419,57 @@ pub(crate) fn prefix_xor(mut x: u64) -> u64 {
 
 /// The bytes escaped by a backslash. A backslash escapes the byte after
 /// it, unless it is itself escaped; `carry` says the block's first byte is
-/// escaped by the previous block's last backslash, and is set for the next
-/// block the same way. Backslashes are rare enough in CloudTrail that a
-/// loop over them beats the branch-free carry arithmetic in clarity and
-/// costs nothing measurable.
-#[inline(always)]
-fn escaped_bytes(backslash: u64, carry: &mut bool) -> u64 {
+/// escaped by the previous block's last backslash, and the same is
+/// returned, with the mask, for the next block. Backslashes are rare
+/// enough in CloudTrail that a loop over them beats the branch-free carry
+/// arithmetic in clarity and costs nothing measurable. Out of line, by
+/// value: the block loop's state stays in registers.
+#[inline(never)]
+#[cold]
+fn escaped_bytes(backslash: u64, carry: bool) -> (u64, bool) {
     let mut escaped = 0;
     let mut escapes = backslash;
-    if *carry {
+    if carry {
         escaped |= 1;
         escapes &= !1;
     }
-    *carry = false;
+    let mut carry_out = false;
     while escapes != 0 {
         let i = escapes.trailing_zeros();
         escapes &= escapes - 1;
         if i == 63 {
-            *carry = true;
+            carry_out = true;
         } else {
             escaped |= 1 << (i + 1);
             // An escaped backslash escapes nothing.
             escapes &= !(1 << (i + 1));
         }
     }
-    escaped
+    (escaped, carry_out)
+}
+
+/// What the block loop carries from one block to the next.
+#[derive(Debug, Default)]
+struct Carry {
+    /// Open brackets not yet closed, outside strings.
+    depth: u64,
+    /// All ones when the previous block ended inside a string.
+    in_string: u64,
+    /// The previous block ended with a backslash that escapes this
+    /// block's first byte.
+    escape: bool,
+    /// Anchors in the previous block's last four bytes, as bits 0..=3 of
+    /// this block's candidate closing quotes.
+    anchors: u64,
+    /// The previous block's unescaped quotes, for opening quotes of keys
+    /// that start there.
+    quotes: u64,
+    /// A `\u` escape was seen.
+    unicode_escape: bool,
 }
 
 #[inline(always)]
-fn scan<C: Classifier>(
+fn scan<C: Classifier, const N: usize>(
     scanner: &ObjectScanner,
     data: &[u8],
     hits: &mut Vec<KeyHit>,
@@ -369,107 +477,137 @@ fn scan<C: Classifier>(
     if !matches!(data.first(), Some(b'{' | b'[')) {
         return None;
     }
-    let mut depth: u64 = 0;
-    // All ones when the previous block ended inside a string.
-    let mut in_string: u64 = 0;
-    let mut escape_carry = false;
-    // Anchors in the previous block's last four bytes, as bits 0..=3 of
-    // this block's candidate closing quotes.
-    let mut anchor_carry: u64 = 0;
-    // The previous block's unescaped quotes, for opening quotes of keys
-    // that start there.
-    let mut previous_quotes: u64 = 0;
-    let mut unicode_escape = false;
+    let mut carry = Carry::default();
+    let blocks = data.chunks_exact(64);
+    let rest = blocks.remainder();
+    for (n, block) in blocks.enumerate() {
+        // `chunks_exact` yields 64-byte slices only.
+        let block: &[u8; 64] = block.try_into().unwrap_or(&[b' '; 64]);
+        if let Some(end) = block_step::<C, N>(scanner, data, n * 64, block, &mut carry, hits) {
+            return Some(end);
+        }
+    }
+    if rest.is_empty() {
+        return None;
+    }
     // The last partial block, padded with spaces, which mean nothing here.
     let mut tail = [b' '; 64];
-    let mut pos = 0;
-    while pos < data.len() {
-        let block: &[u8; 64] = match data.get(pos..pos + 64) {
-            Some(block) => block.try_into().unwrap_or(&tail),
-            None => {
-                let rest = &data[pos..];
-                tail[..rest.len()].copy_from_slice(rest);
-                &tail
-            }
-        };
-        let masks = C::classify(block, &scanner.anchors);
-        let escaped = if masks.backslash == 0 && !escape_carry {
-            0
-        } else {
-            escaped_bytes(masks.backslash, &mut escape_carry)
-        };
-        let quotes = masks.quote & !escaped;
-        let inside = C::prefix_xor(quotes) ^ in_string;
-        in_string = ((inside as i64) >> 63) as u64;
-        let open = masks.open & !inside & !escaped;
-        let close = masks.close & !inside & !escaped;
-        let mut candidates = quotes & ((masks.anchor << ANCHOR_DISTANCE) | anchor_carry);
-        anchor_carry = masks.anchor >> (64 - ANCHOR_DISTANCE);
-        if candidates != 0 {
-            // Keep closing quotes with an unescaped quote one key length
-            // before them: `"userName"` is not a candidate for
-            // `"eventName"` even though both end in `Name"`.
-            let mut opened = 0;
-            for &span in &scanner.spans {
-                opened |= (quotes << span) | (previous_quotes >> (64 - span));
-            }
-            candidates &= opened;
-        }
-        let quotes_before = previous_quotes;
-        previous_quotes = quotes;
+    tail[..rest.len()].copy_from_slice(rest);
+    block_step::<C, N>(
+        scanner,
+        data,
+        data.len() - rest.len(),
+        &tail,
+        &mut carry,
+        hits,
+    )
+}
 
-        // The depth can only come back to zero in this block if it has
-        // at least as many closing brackets as the depth it starts at;
-        // otherwise the block only moves the depth. `data` starts with an
-        // open bracket, so the depth is at least one after byte 0.
-        let mut end = None;
-        if u64::from(close.count_ones()) >= depth {
-            let mut brackets = open | close;
-            while brackets != 0 {
-                let i = brackets.trailing_zeros();
-                brackets &= brackets - 1;
-                // +1 for an opening bracket, -1 for a closing one, without
-                // a branch the predictor would miss half the time.
-                let opening = (open >> i) & 1;
-                depth = depth + opening + opening - 1;
-                if depth == 0 {
-                    end = Some(i);
-                    break;
-                }
-            }
-        } else {
-            depth = depth + u64::from(open.count_ones()) - u64::from(close.count_ones());
-        }
-        // Bytes up to and including the end.
-        let within = match end {
-            Some(i) => u64::MAX >> (63 - i),
-            None => u64::MAX,
-        };
-        if escaped & within != 0 && !unicode_escape {
-            let mut bits = escaped & within;
-            while bits != 0 {
-                if block[bits.trailing_zeros() as usize] == b'u' {
-                    unicode_escape = true;
-                    break;
-                }
-                bits &= bits - 1;
-            }
-        }
-        candidates &= within;
-        while candidates != 0 {
-            let i = candidates.trailing_zeros() as usize;
-            candidates &= candidates - 1;
-            scanner.verify(data, pos, i, [quotes_before, quotes], hits);
-        }
-        if let Some(i) = end {
-            return Some(ObjectEnd {
-                end: pos + i as usize + 1,
-                unicode_escape,
-            });
-        }
-        pos += 64;
+/// One 64-byte block at `pos`: the object's end if it is in the block.
+/// Kept small so that the loop's state stays in registers; the rare work
+/// (escapes, a bracket walk, key candidates) is in functions of its own.
+#[inline(always)]
+fn block_step<C: Classifier, const N: usize>(
+    scanner: &ObjectScanner,
+    data: &[u8],
+    pos: usize,
+    block: &[u8; 64],
+    carry: &mut Carry,
+    hits: &mut Vec<KeyHit>,
+) -> Option<ObjectEnd> {
+    let masks = C::classify::<N>(block, &scanner.anchors);
+    let escaped = if masks.backslash == 0 && !carry.escape {
+        0
+    } else {
+        let (escaped, escape) = escaped_bytes(masks.backslash, carry.escape);
+        carry.escape = escape;
+        escaped
+    };
+    let quotes = masks.quote & !escaped;
+    let inside = C::prefix_xor(quotes) ^ carry.in_string;
+    carry.in_string = ((inside as i64) >> 63) as u64;
+    let open = masks.open & !inside & !escaped;
+    let close = masks.close & !inside & !escaped;
+    // With one key length, a candidate also needs an unescaped quote one
+    // key length before it; this keeps `"userName"` from costing a branch
+    // when the key is `"eventName"`. With several, `verify_candidates`
+    // tests each.
+    let span = scanner.spans[0];
+    let opened = (quotes << span) | (carry.quotes >> (64 - span)) | scanner.several_spans;
+    let candidates =
+        quotes & ((masks.anchor << ANCHOR_DISTANCE) | carry.anchors) & opened & scanner.key_bits;
+    carry.anchors = masks.anchor >> (64 - ANCHOR_DISTANCE);
+    let quotes_before = carry.quotes;
+    carry.quotes = quotes;
+
+    // The depth can only come back to zero in this block if it has at
+    // least as many closing brackets as the depth it starts at; otherwise
+    // the block only moves the depth. `data` starts with an open bracket,
+    // so the depth is at least one after byte 0.
+    let end = if u64::from(close.count_ones()) >= carry.depth {
+        let (end, depth) = walk_brackets(open, close, carry.depth);
+        carry.depth = depth;
+        end
+    } else {
+        carry.depth = carry.depth + u64::from(open.count_ones()) - u64::from(close.count_ones());
+        None
+    };
+    // Bytes up to and including the end.
+    let within = match end {
+        Some(i) => u64::MAX >> (63 - i),
+        None => u64::MAX,
+    };
+    if escaped & within != 0 && !carry.unicode_escape {
+        carry.unicode_escape = has_unicode_escape(block, escaped & within);
     }
-    None
+    if candidates & within != 0 {
+        scanner.verify_candidates(
+            data,
+            pos,
+            candidates & within,
+            [quotes_before, quotes],
+            hits,
+        );
+    }
+    end.map(|i| ObjectEnd {
+        end: pos + i as usize + 1,
+        unicode_escape: carry.unicode_escape,
+    })
+}
+
+/// Follows the block's brackets in order from `depth`: the bit where the
+/// depth comes back to zero, if it does, and the depth after. Arguments
+/// and results by value, so that the block loop's state stays in
+/// registers.
+#[inline(never)]
+fn walk_brackets(open: u64, close: u64, depth: u64) -> (Option<u32>, u64) {
+    let mut brackets = open | close;
+    let mut level = depth;
+    while brackets != 0 {
+        let i = brackets.trailing_zeros();
+        brackets &= brackets - 1;
+        // +1 for an opening bracket, -1 for a closing one, without a
+        // branch the predictor would miss half the time.
+        let opening = (open >> i) & 1;
+        level = level + opening + opening - 1;
+        if level == 0 {
+            return (Some(i), 0);
+        }
+    }
+    (None, level)
+}
+
+/// Whether any of the `escaped` bytes of `block` is the `u` of a `\u`.
+#[inline(never)]
+#[cold]
+fn has_unicode_escape(block: &[u8; 64], mut escaped: u64) -> bool {
+    while escaped != 0 {
+        if block[escaped.trailing_zeros() as usize] == b'u' {
+            return true;
+        }
+        escaped &= escaped - 1;
+    }
+    false
 }
 
 /// The same answers as [`ObjectScanner::object_end`], one byte at a time:
