@@ -178,9 +178,10 @@ struct KeyConditions {
     /// Patterns without wildcards, by the value they equal (as bytes, so
     /// that a record's value needs no UTF-8 check to be looked up).
     exact: HashMap<Vec<u8>, Vec<usize>>,
-    /// The `exact` values' shapes (see [`shape`]): most values a record
-    /// has (`DescribeInstances` for the ALM rules) have none of them, and
-    /// one bit test rules them out before the hash lookup.
+    /// The `exact` values' shapes (see [`shape`]): most values in a
+    /// trail (hundreds of event names, where the ALM rules name about
+    /// sixty) have none of them, and one bit test rules them out before
+    /// the hash lookup.
     exact_shapes: ShapeSet,
     /// Patterns with a leading or trailing `*`.
     wildcard: Vec<(StringPattern, usize)>,

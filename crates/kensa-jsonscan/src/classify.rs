@@ -23,7 +23,7 @@ const OPEN_FOLDED: u8 = b'{';
 const CLOSE_FOLDED: u8 = b'}';
 
 pub(crate) trait Classifier {
-    /// `N`: how many of `anchors` to look for (the rest are padding).
+    /// `N`: how many of `anchors` to look for (the rest are unused).
     fn classify<const N: usize>(block: &[u8; 64], anchors: &Anchors) -> Masks;
 
     /// See [`crate::prefix_xor`].

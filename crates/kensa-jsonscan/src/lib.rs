@@ -132,8 +132,8 @@ impl Isa {
 /// Up to four distinct bytes compared against every block.
 pub(crate) const MAX_ANCHORS: usize = 4;
 
-/// The anchor bytes, padded by repeating the first (a repeat adds nothing
-/// to the mask).
+/// The anchor bytes: the first `count` are used, and `scan` is compiled
+/// for that count.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Anchors {
     pub(crate) bytes: [u8; MAX_ANCHORS],
@@ -154,12 +154,11 @@ pub struct ObjectScanner {
     tail_masks: Vec<u64>,
     /// The distinct distances from a key's opening quote to its closing
     /// quote (key length plus one): at most four, each under 64, so that
-    /// the opening quote is in this block or the one before.
-    /// Every key length plus one (the distance from an opening quote to
-    /// its closing one); unused places repeat the first, as anchors do.
+    /// the opening quote is in this block or the one before. Unused places
+    /// repeat the first (testing a span twice changes nothing).
     spans: [u32; MAX_ANCHORS],
     /// All ones when any keys are spotted, zero for a scanner that only
-    /// cuts (its padding anchors and spans then mean nothing).
+    /// cuts (its spans then mean nothing).
     key_bits: u64,
     /// All ones when the keys have several lengths (so that only
     /// `verify_candidates` tests spans), zero when they have one.
@@ -216,9 +215,6 @@ impl ObjectScanner {
             q.extend_from_slice(bytes);
             q.push(b'"');
             quoted.push(q);
-        }
-        for i in anchors.count..MAX_ANCHORS {
-            anchors.bytes[i] = anchors.bytes[0];
         }
         let heads = quoted
             .iter()
