@@ -13,12 +13,13 @@ use kensa_snapshot::inspector::{AccountStatus, CoveredInstance, Finding, Inspect
 
 use crate::call::{Call, Caller, to_chrono};
 use crate::clients::regional_config;
+use crate::instances::RegionInstances;
 
-/// The clients of one region.
+/// The clients of one region (EC2's instances come from the region's
+/// shared [`RegionInstances`]).
 #[derive(Debug, Clone)]
 pub(crate) struct Clients {
     inspector: aws_sdk_inspector2::Client,
-    ec2: aws_sdk_ec2::Client,
 }
 
 impl Clients {
@@ -26,7 +27,6 @@ impl Clients {
         let config = regional_config(sdk, region);
         Clients {
             inspector: aws_sdk_inspector2::Client::new(&config),
-            ec2: aws_sdk_ec2::Client::new(&config),
         }
     }
 }
@@ -38,12 +38,17 @@ const REPORTED_SEVERITIES: [Severity; 2] = [Severity::Critical, Severity::High];
 const GONE: [&str; 2] = ["shutting-down", "terminated"];
 
 /// Everything SVC-2 reads in one region, concurrently.
-pub(crate) async fn collect(caller: &Caller, clients: &Clients, region: &str) -> Inspector {
+pub(crate) async fn collect(
+    caller: &Caller,
+    clients: &Clients,
+    region: &str,
+    region_instances: &RegionInstances<'_>,
+) -> Inspector {
     let (account_status, ec2_coverage, open_findings, ec2_instances) = join!(
         account_status(caller, &clients.inspector, region),
         ec2_coverage(caller, &clients.inspector, region),
         open_findings(caller, &clients.inspector, region),
-        instances(caller, &clients.ec2, region),
+        instances(region_instances),
     );
     Inspector {
         account_status: account_status.into(),
@@ -207,19 +212,11 @@ async fn open_findings(
     Ok(findings)
 }
 
-async fn instances(
-    caller: &Caller,
-    client: &aws_sdk_ec2::Client,
-    region: &str,
-) -> Result<Vec<Instance>, CallError> {
-    let call = Call::regional("ec2", "DescribeInstances", region);
-    let pages = caller
-        .all_pages(&call, client.describe_instances().into_paginator().send())
-        .await?;
-    let mut instances: Vec<Instance> = pages
+async fn instances(region_instances: &RegionInstances<'_>) -> Result<Vec<Instance>, CallError> {
+    let mut instances: Vec<Instance> = region_instances
+        .get()
+        .await?
         .iter()
-        .flat_map(|p| p.reservations())
-        .flat_map(|r| r.instances())
         .filter_map(|i| {
             let state = i
                 .state()

@@ -14,6 +14,7 @@ mod clients;
 mod endpoints;
 mod iam;
 mod inspector;
+mod instances;
 mod monitoring;
 mod network;
 mod patching;
@@ -34,6 +35,7 @@ use kensa_snapshot::{CallError, Collected, Snapshot};
 
 use crate::call::Caller;
 use crate::clients::Clients;
+use crate::instances::RegionInstances;
 use crate::progress::Progress;
 
 pub use crate::clients::load_sdk_config;
@@ -104,8 +106,12 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
             async move {
                 // Systems Manager is asked about the region's instances, so
                 // it follows the network (which reads them).
+                // DescribeInstances is read once and shared by the
+                // network, the secret scan and Inspector's coverage.
+                let region_instances = RegionInstances::new(caller, &ec2, region);
+                let region_instances = &region_instances;
                 let network_and_patching = async {
-                    let network = network::collect(caller, &ec2, region).await;
+                    let network = network::collect(caller, &ec2, region, region_instances).await;
                     let patching =
                         patching::collect(caller, &ssm, region, &network.instances).await;
                     (network, patching)
@@ -116,8 +122,8 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
                     services::collect(caller, &service_clients, region),
                     storage::collect(caller, &storage_clients, region),
                     endpoints::collect(caller, &endpoint_clients, region),
-                    secrets::collect(caller, &secrets_clients, region),
-                    inspector::collect(caller, &inspector_clients, region),
+                    secrets::collect(caller, &secrets_clients, region, region_instances),
+                    inspector::collect(caller, &inspector_clients, region, region_instances),
                 )
             }
         }))

@@ -12,6 +12,7 @@ use kensa_snapshot::ec2::{
 use kensa_snapshot::{CallError, Collected};
 
 use crate::call::{Call, Caller, to_chrono};
+use crate::instances::RegionInstances;
 
 /// An EC2 client for one region, sharing the one SDK configuration (and so
 /// its credentials, endpoint, retry and timeout policy).
@@ -30,7 +31,12 @@ fn tags(tags: Option<Vec<types::Tag>>) -> Tags {
 }
 
 /// Every list of one region's network, read concurrently.
-pub(crate) async fn collect(caller: &Caller, ec2: &aws_sdk_ec2::Client, region: &str) -> Network {
+pub(crate) async fn collect(
+    caller: &Caller,
+    ec2: &aws_sdk_ec2::Client,
+    region: &str,
+    region_instances: &RegionInstances<'_>,
+) -> Network {
     let (
         vpcs,
         subnets,
@@ -54,7 +60,7 @@ pub(crate) async fn collect(caller: &Caller, ec2: &aws_sdk_ec2::Client, region: 
         network_acls(caller, ec2, region),
         vpc_peering_connections(caller, ec2, region),
         prefix_lists(caller, ec2, region),
-        instances(caller, ec2, region),
+        instances(region_instances),
     );
     Network {
         vpcs: vpcs.into(),
@@ -70,35 +76,28 @@ pub(crate) async fn collect(caller: &Caller, ec2: &aws_sdk_ec2::Client, region: 
         instances: instances.into(),
     }
 }
-async fn instances(
-    caller: &Caller,
-    ec2: &aws_sdk_ec2::Client,
-    region: &str,
-) -> Result<Vec<Instance>, CallError> {
-    let call = Call::regional("ec2", "DescribeInstances", region);
-    let pages = caller
-        .all_pages(&call, ec2.describe_instances().into_paginator().send())
-        .await?;
-    let mut out: Vec<Instance> = pages
-        .into_iter()
-        .flat_map(|p| p.reservations.unwrap_or_default())
-        .flat_map(|r| r.instances.unwrap_or_default())
+async fn instances(region_instances: &RegionInstances<'_>) -> Result<Vec<Instance>, CallError> {
+    let mut out: Vec<Instance> = region_instances
+        .get()
+        .await?
+        .iter()
         .filter_map(|i| {
             Some(Instance {
-                id: i.instance_id?,
+                id: i.instance_id.clone()?,
                 state: i
                     .state
-                    .and_then(|s| s.name)
+                    .as_ref()
+                    .and_then(|s| s.name.as_ref())
                     .map(|n| n.as_str().to_owned())
                     .unwrap_or_default(),
-                instance_type: i.instance_type.map(|t| t.as_str().to_owned()),
-                platform: i.platform.map(|p| p.as_str().to_owned()),
-                platform_details: i.platform_details,
-                image_id: i.image_id,
+                instance_type: i.instance_type.as_ref().map(|t| t.as_str().to_owned()),
+                platform: i.platform.as_ref().map(|p| p.as_str().to_owned()),
+                platform_details: i.platform_details.clone(),
+                image_id: i.image_id.clone(),
                 launch_time: i.launch_time.as_ref().map(to_chrono),
-                vpc_id: i.vpc_id,
-                subnet_id: i.subnet_id,
-                tags: tags(i.tags),
+                vpc_id: i.vpc_id.clone(),
+                subnet_id: i.subnet_id.clone(),
+                tags: tags(i.tags.clone()),
             })
         })
         .collect();

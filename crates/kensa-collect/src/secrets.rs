@@ -25,6 +25,7 @@ use kensa_snapshot::{CallError, Collected, Iam};
 
 use crate::call::{Call, Caller};
 use crate::clients::regional_config;
+use crate::instances::RegionInstances;
 
 /// kensa's code for user data it could not decode completely.
 const UNDECODABLE_USER_DATA: &str = "UndecodableUserData";
@@ -84,9 +85,14 @@ pub(crate) struct RegionScan {
 }
 
 /// Reads and scans every kind of resource of one region, concurrently.
-pub(crate) async fn collect(caller: &Caller, clients: &Clients, region: &str) -> RegionScan {
+pub(crate) async fn collect(
+    caller: &Caller,
+    clients: &Clients,
+    region: &str,
+    region_instances: &RegionInstances<'_>,
+) -> RegionScan {
     let (instances, launch_templates, lambda_functions, ecs_task_definitions, stacks, parameters) = join!(
-        instances(caller, &clients.ec2, region),
+        instances(caller, &clients.ec2, region, region_instances),
         launch_templates(caller, &clients.ec2, region),
         lambda_functions(caller, &clients.lambda, region),
         ecs_task_definitions(caller, &clients.ecs, region),
@@ -309,29 +315,25 @@ async fn instances(
     caller: &Caller,
     client: &aws_sdk_ec2::Client,
     region: &str,
+    region_instances: &RegionInstances<'_>,
 ) -> Result<RawScan, CallError> {
     use aws_sdk_ec2::types::{InstanceAttributeName, InstanceStateName};
-    let call = Call::regional("ec2", "DescribeInstances", region);
-    let pages = caller
-        .all_pages(&call, client.describe_instances().into_paginator().send())
-        .await?;
-    let instances: Vec<ScannedResource> = pages
-        .into_iter()
-        .flat_map(|p| p.reservations.unwrap_or_default())
-        .flat_map(|r| r.instances.unwrap_or_default())
+    let instances: Vec<ScannedResource> = region_instances
+        .get()
+        .await?
+        .iter()
         // A terminated instance has no user data left to read.
         .filter(|i| {
             i.state.as_ref().and_then(|s| s.name.as_ref()) != Some(&InstanceStateName::Terminated)
         })
         .filter_map(|i| {
             let name = i
-                .tags
-                .unwrap_or_default()
-                .into_iter()
+                .tags()
+                .iter()
                 .find(|t| t.key.as_deref() == Some("Name"))
-                .and_then(|t| t.value);
+                .and_then(|t| t.value.clone());
             Some(ScannedResource {
-                id: i.instance_id?,
+                id: i.instance_id.clone()?,
                 arn: None,
                 name,
             })

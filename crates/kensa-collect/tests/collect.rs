@@ -1234,4 +1234,58 @@ async fn inspector_status_coverage_findings_and_instances() {
         "sorted, the terminated one left out"
     );
     assert_eq!(fake.requests_with(&[("Path", "/coverage/list")]), 2);
+
+    // The same answer serves the network (every instance) and the user-data
+    // scan (the two not terminated): one DescribeInstances for all three.
+    let region = &snapshot.regions["us-east-1"];
+    let network_ids: Vec<&str> = region
+        .network
+        .instances
+        .value()
+        .expect("instances collected")
+        .iter()
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(network_ids, ["i-0a", "i-0b", "i-0c"]);
+    let user_data = region.secrets.instances.value().expect("user data scanned");
+    assert_eq!(user_data.scanned, 2);
+    assert_eq!(
+        fake.requests_with(&[("Action", "DescribeInstanceAttribute")]),
+        2
+    );
+    assert_eq!(fake.requests_with(&[("Action", "DescribeInstances")]), 1);
+}
+
+/// A denied DescribeInstances is read once, and each part that needed the
+/// instances says so with that call; none of them is an empty list.
+#[tokio::test]
+async fn a_denied_describe_instances_is_one_error_in_each_part_that_needs_it() {
+    let fake = FakeAws::with_defaults();
+    fake.replace(
+        &[("Action", "DescribeInstances")],
+        403,
+        "<Response><Errors><Error><Code>UnauthorizedOperation</Code>\
+         <Message>You are not authorized</Message></Error></Errors>\
+         <RequestID>req</RequestID></Response>",
+    );
+    let opts = CollectOptions {
+        regions: vec!["us-east-1".to_owned()],
+        ..options(1)
+    };
+    let snapshot = collect_with_config(&fake.sdk_config(1), &opts).await;
+    let region = &snapshot.regions["us-east-1"];
+    for error in [
+        region.network.instances.error(),
+        region.secrets.instances.error(),
+        region.services.inspector.ec2_instances.error(),
+    ] {
+        let error = error.expect("the denial is recorded, not an empty list");
+        assert_eq!(error.call(), "ec2:DescribeInstances");
+        assert_eq!(error.code, "UnauthorizedOperation");
+    }
+    assert_eq!(fake.requests_with(&[("Action", "DescribeInstances")]), 1);
+    assert_eq!(
+        fake.requests_with(&[("Action", "DescribeInstanceAttribute")]),
+        0
+    );
 }

@@ -42,7 +42,9 @@ async fn a_key_in_user_data_is_kept_redacted_with_its_owner() {
             ),
         ),
     );
-    fake.route(
+    // The region's instances (one DescribeInstances serves the network,
+    // this scan and Inspector's coverage).
+    fake.replace(
         &[("Action", "DescribeInstances")],
         200,
         &ec2_ok(
@@ -89,6 +91,7 @@ async fn a_key_in_user_data_is_kept_redacted_with_its_owner() {
         fake.requests_with(&[("Action", "DescribeInstanceAttribute")]),
         1
     );
+    assert_eq!(fake.requests_with(&[("Action", "DescribeInstances")]), 1);
     let seen: Vec<_> = instances
         .sightings
         .iter()
