@@ -2,7 +2,7 @@
 
 mod fake_aws;
 
-use fake_aws::{ACCOUNT, FakeAws, error_xml, iam_ok, sns_ok};
+use fake_aws::{ACCOUNT, FakeAws, ec2_error_xml, error_xml, iam_ok, sns_ok};
 use kensa_collect::{CollectOptions, collect_with_config};
 use kensa_snapshot::inspector::{AccountStatus, Finding as InspectorFinding, Instance};
 use kensa_snapshot::{Collected, Snapshot};
@@ -377,9 +377,7 @@ async fn a_failed_authorization_details_call_is_one_error_everywhere_it_matters(
     fake.replace(
         &[("Action", "DescribeRegions")],
         403,
-        "<Response><Errors><Error><Code>UnauthorizedOperation</Code>\
-         <Message>You are not authorized</Message></Error></Errors>\
-         <RequestID>req</RequestID></Response>",
+        &ec2_error_xml("UnauthorizedOperation", "You are not authorized"),
     );
 
     let snapshot = collect(&fake, 1).await;
@@ -1264,9 +1262,7 @@ async fn a_denied_describe_instances_is_one_error_in_each_part_that_needs_it() {
     fake.replace(
         &[("Action", "DescribeInstances")],
         403,
-        "<Response><Errors><Error><Code>UnauthorizedOperation</Code>\
-         <Message>You are not authorized</Message></Error></Errors>\
-         <RequestID>req</RequestID></Response>",
+        &ec2_error_xml("UnauthorizedOperation", "You are not authorized"),
     );
     let opts = CollectOptions {
         regions: vec!["us-east-1".to_owned()],

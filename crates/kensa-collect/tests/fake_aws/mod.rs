@@ -563,3 +563,15 @@ pub fn error_xml(code: &str, message: &str) -> String {
          <RequestId>req</RequestId></ErrorResponse>"
     )
 }
+
+/// An EC2 (query protocol) error, as EC2 words it.
+#[allow(
+    dead_code,
+    reason = "every test binary includes this module; not all of them answer with EC2 errors"
+)]
+pub fn ec2_error_xml(code: &str, message: &str) -> String {
+    format!(
+        "<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error>\
+         </Errors><RequestID>req</RequestID></Response>"
+    )
+}
