@@ -118,29 +118,29 @@ impl Need {
                     Need::Nothing
                 }
             }
-            Need::All(children) => {
-                let children: Vec<Need> = children
-                    .iter()
-                    .map(|c| c.restricted(key_of, keys))
-                    .filter(|n| *n != Need::Nothing)
-                    .collect();
-                if children.is_empty() {
-                    Need::Nothing
-                } else {
-                    Need::All(children)
-                }
-            }
-            Need::Any(children) => {
-                let children: Vec<Need> = children
-                    .iter()
-                    .map(|c| c.restricted(key_of, keys))
-                    .collect();
-                if children.contains(&Need::Nothing) {
-                    Need::Nothing
-                } else {
-                    Need::Any(children)
-                }
-            }
+            Need::All(children) => Need::all(children.iter().map(|c| c.restricted(key_of, keys))),
+            Need::Any(children) => Need::any(children.iter().map(|c| c.restricted(key_of, keys))),
+        }
+    }
+
+    /// Every one of `children`: those that need nothing drop out, and
+    /// with none left, nothing is needed.
+    fn all(children: impl Iterator<Item = Need>) -> Need {
+        let children: Vec<Need> = children.filter(|n| *n != Need::Nothing).collect();
+        if children.is_empty() {
+            Need::Nothing
+        } else {
+            Need::All(children)
+        }
+    }
+
+    /// Some one of `children`: if any needs nothing, neither does this.
+    fn any(children: impl Iterator<Item = Need>) -> Need {
+        let children: Vec<Need> = children.collect();
+        if children.contains(&Need::Nothing) {
+            Need::Nothing
+        } else {
+            Need::Any(children)
         }
     }
 }
@@ -516,26 +516,8 @@ fn need_of(expr: &Expr<JsonCondition>, conditions: &mut Vec<KeyCondition>) -> Ne
             }
             None => Need::Nothing,
         },
-        Expr::All(children) => {
-            let children: Vec<Need> = children
-                .iter()
-                .map(|c| need_of(c, conditions))
-                .filter(|n| *n != Need::Nothing)
-                .collect();
-            if children.is_empty() {
-                Need::Nothing
-            } else {
-                Need::All(children)
-            }
-        }
-        Expr::Any(children) => {
-            let children: Vec<Need> = children.iter().map(|c| need_of(c, conditions)).collect();
-            if children.contains(&Need::Nothing) {
-                Need::Nothing
-            } else {
-                Need::Any(children)
-            }
-        }
+        Expr::All(children) => Need::all(children.iter().map(|c| need_of(c, conditions))),
+        Expr::Any(children) => Need::any(children.iter().map(|c| need_of(c, conditions))),
     }
 }
 
