@@ -104,12 +104,12 @@ pub async fn collect_with_config(sdk: &aws_config::SdkConfig, opts: &CollectOpti
             let secrets_clients = secrets::Clients::new(sdk, region);
             let inspector_clients = inspector::Clients::new(sdk, region);
             async move {
-                // Systems Manager is asked about the region's instances, so
-                // it follows the network (which reads them).
                 // DescribeInstances is read once and shared by the
                 // network, the secret scan and Inspector's coverage.
                 let region_instances = RegionInstances::new(caller, &ec2, region);
                 let region_instances = &region_instances;
+                // Systems Manager is asked about the region's instances, so
+                // it follows the network (which reads them).
                 let network_and_patching = async {
                     let network = network::collect(caller, &ec2, region, region_instances).await;
                     let patching =
