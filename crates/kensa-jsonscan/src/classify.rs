@@ -31,6 +31,17 @@ pub(crate) trait Classifier {
     fn prefix_xor(x: u64) -> u64 {
         crate::prefix_xor(x)
     }
+
+    /// The position of the `n`-th (from 1) set bit of `x`, which has at
+    /// least `n` set bits.
+    #[inline(always)]
+    fn nth_set_bit(mut x: u64, n: u64) -> u32 {
+        // The depth, so mostly one or two rounds.
+        for _ in 1..n {
+            x &= x - 1;
+        }
+        x.trailing_zeros()
+    }
 }
 
 /// Any CPU: a byte at a time (LLVM does not vectorize the mask packing).
@@ -139,6 +150,15 @@ mod x86 {
         #[inline(always)]
         fn prefix_xor(x: u64) -> u64 {
             clmul_prefix_xor(x)
+        }
+
+        #[inline(always)]
+        fn nth_set_bit(x: u64, n: u64) -> u32 {
+            // SAFETY: only inlined into `scan_avx512`, compiled with BMI2
+            // and called only after its run-time detection. `n` is at
+            // least one (the caller's depth) and at most 64 (the set bits
+            // of `x`), so the shift is in range.
+            unsafe { _pdep_u64(1 << (n - 1), x).trailing_zeros() }
         }
 
         #[inline(always)]

@@ -112,14 +112,15 @@ impl Isa {
         #[cfg(target_arch = "x86_64")]
         {
             all.push(Isa::Sse2);
-            // The AVX-512 variant also counts bits, clears the lowest one
-            // and multiplies carry-less (for string masks) in one
-            // instruction each; every AVX-512 CPU has these, but they are
-            // checked like the rest.
+            // The AVX-512 variant also counts bits, clears the lowest one,
+            // finds the n-th set bit (PDEP) and multiplies carry-less (for
+            // string masks) in one instruction each; every AVX-512 CPU has
+            // these, but they are checked like the rest.
             if std::arch::is_x86_feature_detected!("avx512bw")
                 && std::arch::is_x86_feature_detected!("avx512f")
                 && std::arch::is_x86_feature_detected!("popcnt")
                 && std::arch::is_x86_feature_detected!("bmi1")
+                && std::arch::is_x86_feature_detected!("bmi2")
                 && std::arch::is_x86_feature_detected!("pclmulqdq")
             {
                 all.push(Isa::Avx512);
@@ -157,9 +158,6 @@ pub struct ObjectScanner {
     /// the opening quote is in this block or the one before. Unused places
     /// repeat the first (testing a span twice changes nothing).
     spans: [u32; MAX_ANCHORS],
-    /// All ones when any keys are spotted, zero for a scanner that only
-    /// cuts (its spans then mean nothing).
-    key_bits: u64,
     /// All ones when the keys have several lengths (so that only
     /// `verify_candidates` tests spans), zero when they have one.
     several_spans: u64,
@@ -251,7 +249,6 @@ impl ObjectScanner {
         if spans.len() > MAX_ANCHORS {
             return Err(KeyError::TooManyLengths);
         }
-        let key_bits = if spans.is_empty() { 0 } else { u64::MAX };
         let several_spans = if spans.len() > 1 { u64::MAX } else { 0 };
         let first = spans.first().copied().unwrap_or(1);
         let mut fixed_spans = [first; MAX_ANCHORS];
@@ -262,7 +259,6 @@ impl ObjectScanner {
             heads,
             tail_masks,
             spans: fixed_spans,
-            key_bits,
             several_spans,
             anchors,
             isa,
@@ -301,7 +297,8 @@ impl ObjectScanner {
         data: &[u8],
         block: usize,
         mut candidates: u64,
-        [quotes_before, quotes]: [u64; 2],
+        quotes_before: u64,
+        quotes: u64,
         hits: &mut Vec<KeyHit>,
     ) {
         // Keep closing quotes with an unescaped quote one key length
@@ -394,7 +391,7 @@ fn scan_sse2(scanner: &ObjectScanner, data: &[u8], hits: &mut Vec<KeyHit>) -> Op
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw,popcnt,bmi1,pclmulqdq")]
+#[target_feature(enable = "avx512f,avx512bw,popcnt,bmi1,bmi2,pclmulqdq")]
 fn scan_avx512(scanner: &ObjectScanner, data: &[u8], hits: &mut Vec<KeyHit>) -> Option<ObjectEnd> {
     by_anchor_count!(classify::Avx512, scanner, data, hits)
 }
@@ -473,41 +470,55 @@ fn scan<C: Classifier, const N: usize>(
     if !matches!(data.first(), Some(b'{' | b'[')) {
         return None;
     }
-    let mut carry = Carry::default();
-    let blocks = data.chunks_exact(64);
-    let rest = blocks.remainder();
-    for (n, block) in blocks.enumerate() {
-        // `chunks_exact` yields 64-byte slices only.
-        let block: &[u8; 64] = block.try_into().unwrap_or(&[b' '; 64]);
-        if let Some(end) = block_step::<C, N>(scanner, data, n * 64, block, &mut carry, hits) {
+    // The depth starts at one, after the opening bracket, so that the
+    // first block (which rarely closes anything) does not walk; that
+    // block drops the bracket (bit 0) from its openings. It is taken out
+    // of the loop so that the loop does not carry the difference.
+    let mut carry = Carry {
+        depth: 1,
+        ..Carry::default()
+    };
+    let mut first_open = 1;
+    let mut pos = 0;
+    if let Some(block) = data.first_chunk::<64>() {
+        if let Some(end) = block_step::<C, N>(scanner, data, 0, block, first_open, &mut carry, hits)
+        {
             return Some(end);
         }
+        first_open = 0;
+        pos = 64;
     }
+    // One index, and the block taken at it, so that the loop carries no
+    // more than that (not an iterator's pointer and count beside it).
+    while let Some(block) = data.get(pos..).and_then(<[u8]>::first_chunk::<64>) {
+        if let Some(end) = block_step::<C, N>(scanner, data, pos, block, 0, &mut carry, hits) {
+            return Some(end);
+        }
+        pos += 64;
+    }
+    let rest = &data[pos.min(data.len())..];
     if rest.is_empty() {
         return None;
     }
     // The last partial block, padded with spaces, which mean nothing here.
     let mut tail = [b' '; 64];
     tail[..rest.len()].copy_from_slice(rest);
-    block_step::<C, N>(
-        scanner,
-        data,
-        data.len() - rest.len(),
-        &tail,
-        &mut carry,
-        hits,
-    )
+    block_step::<C, N>(scanner, data, pos, &tail, first_open, &mut carry, hits)
 }
 
 /// One 64-byte block at `pos`: the object's end if it is in the block.
-/// Kept small so that the loop's state stays in registers; the rare work
-/// (escapes, a bracket walk, key candidates) is in functions of its own.
+/// `first_open` is bit 0 in the first block (its opening bracket, already
+/// in the depth) and zero after. Kept small so that the loop's state
+/// stays in registers; the rare work (escapes, a bracket walk, key
+/// candidates, the block where the object ends) is in functions of its
+/// own.
 #[inline(always)]
 fn block_step<C: Classifier, const N: usize>(
     scanner: &ObjectScanner,
     data: &[u8],
     pos: usize,
     block: &[u8; 64],
+    first_open: u64,
     carry: &mut Carry,
     hits: &mut Vec<KeyHit>,
 ) -> Option<ObjectEnd> {
@@ -522,53 +533,98 @@ fn block_step<C: Classifier, const N: usize>(
     let quotes = masks.quote & !escaped;
     let inside = C::prefix_xor(quotes) ^ carry.in_string;
     carry.in_string = ((inside as i64) >> 63) as u64;
-    let open = masks.open & !inside & !escaped;
+    let open = masks.open & !inside & !escaped & !first_open;
     let close = masks.close & !inside & !escaped;
     // With one key length, a candidate also needs an unescaped quote one
     // key length before it; this keeps `"userName"` from costing a branch
     // when the key is `"eventName"`. With several, `verify_candidates`
-    // tests each.
+    // tests each. Without keys there are no anchors, so no candidates.
     let span = scanner.spans[0];
     let opened = (quotes << span) | (carry.quotes >> (64 - span)) | scanner.several_spans;
-    let candidates =
-        quotes & ((masks.anchor << ANCHOR_DISTANCE) | carry.anchors) & opened & scanner.key_bits;
+    let candidates = quotes & ((masks.anchor << ANCHOR_DISTANCE) | carry.anchors) & opened;
     carry.anchors = masks.anchor >> (64 - ANCHOR_DISTANCE);
     let quotes_before = carry.quotes;
     carry.quotes = quotes;
 
-    // The depth can only come back to zero in this block if it has at
-    // least as many closing brackets as the depth it starts at; otherwise
-    // the block only moves the depth. `data` starts with an open bracket,
-    // so the depth is at least one after byte 0.
-    let end = if u64::from(close.count_ones()) >= carry.depth {
-        let (end, depth) = walk_brackets(open, close, carry.depth);
-        carry.depth = depth;
-        end
+    // The depth (at least one until the end) can only come back to zero
+    // in this block if it has at least as many closing brackets as the
+    // depth it starts at, and then not before the depth-th of them. If no
+    // opening bracket comes before that one, it is the end; if some do,
+    // as many more closing brackets must follow. Only then are the
+    // brackets followed one by one.
+    let closes = u64::from(close.count_ones());
+    let mut end = None;
+    if closes >= carry.depth {
+        let nth = C::nth_set_bit(close, carry.depth);
+        let opens_before = u64::from((open & ((1 << nth) - 1)).count_ones());
+        if opens_before == 0 {
+            end = Some(nth);
+        } else if closes >= carry.depth + opens_before {
+            let (walked, depth) = walk_brackets(open, close, carry.depth);
+            end = walked;
+            carry.depth = depth;
+        } else {
+            carry.depth = carry.depth + u64::from(open.count_ones()) - closes;
+        }
     } else {
-        carry.depth = carry.depth + u64::from(open.count_ones()) - u64::from(close.count_ones());
-        None
-    };
-    // Bytes up to and including the end.
-    let within = match end {
-        Some(i) => u64::MAX >> (63 - i),
-        None => u64::MAX,
-    };
-    if escaped & within != 0 && !carry.unicode_escape {
-        carry.unicode_escape = has_unicode_escape(block, escaped & within);
+        carry.depth = carry.depth + u64::from(open.count_ones()) - closes;
     }
-    if candidates & within != 0 {
-        scanner.verify_candidates(
-            data,
-            pos,
-            candidates & within,
-            [quotes_before, quotes],
-            hits,
-        );
+    if let Some(end) = end {
+        let seen = Seen {
+            escaped,
+            candidates,
+            quotes_before,
+            quotes,
+            unicode_escape: carry.unicode_escape,
+        };
+        return Some(scanner.object_ends(data, pos, block, end, seen, hits));
     }
-    end.map(|i| ObjectEnd {
-        end: pos + i as usize + 1,
-        unicode_escape: carry.unicode_escape,
-    })
+    if escaped != 0 && !carry.unicode_escape {
+        carry.unicode_escape = has_unicode_escape(block, escaped);
+    }
+    if candidates != 0 {
+        scanner.verify_candidates(data, pos, candidates, quotes_before, quotes, hits);
+    }
+    None
+}
+
+/// What the block where the object ends found before the end is cut off.
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    escaped: u64,
+    candidates: u64,
+    /// The unescaped quotes of the block before and of this one.
+    quotes_before: u64,
+    quotes: u64,
+    /// A `\u` escape was seen in an earlier block.
+    unicode_escape: bool,
+}
+
+impl ObjectScanner {
+    /// The block at `pos` closes the object at bit `end`: what it saw up to
+    /// there counts, nothing after. Once per object, so out of line.
+    #[inline(never)]
+    fn object_ends(
+        &self,
+        data: &[u8],
+        pos: usize,
+        block: &[u8; 64],
+        end: u32,
+        seen: Seen,
+        hits: &mut Vec<KeyHit>,
+    ) -> ObjectEnd {
+        let within = u64::MAX >> (63 - end);
+        let unicode_escape = seen.unicode_escape
+            || (seen.escaped & within != 0 && has_unicode_escape(block, seen.escaped & within));
+        if seen.candidates & within != 0 {
+            let candidates = seen.candidates & within;
+            self.verify_candidates(data, pos, candidates, seen.quotes_before, seen.quotes, hits);
+        }
+        ObjectEnd {
+            end: pos + end as usize + 1,
+            unicode_escape,
+        }
+    }
 }
 
 /// Follows the block's brackets in order from `depth`: the bit where the
