@@ -107,6 +107,19 @@ impl Need {
         }
     }
 
+    /// Appends the conditions this need names.
+    fn conditions(&self, out: &mut Vec<usize>) {
+        match self {
+            Need::Nothing => {}
+            Need::Condition(i) => out.push(*i),
+            Need::All(children) | Need::Any(children) => {
+                for child in children {
+                    child.conditions(out);
+                }
+            }
+        }
+    }
+
     /// The same need with conditions on other keys as unknown.
     fn restricted(&self, key_of: &[String], keys: &[String]) -> Need {
         match self {
@@ -211,6 +224,12 @@ pub struct Prefilter {
     cover_test: Test,
     /// Whether some rule may hold, over every condition.
     test: Test,
+    /// For each rule that names keys past the cover: its test over the
+    /// cover keys, and those other keys (indices into `keys`, less
+    /// `cover_len`). A record is searched only for the keys of the rules
+    /// its cover keys leave possible: a successful `ConsoleLogin` for
+    /// `errorMessage`, not also for `instanceType` and `eventSource`.
+    second_stage: Vec<(Test, Vec<usize>)>,
     /// The block scanner that reports the keys while framing, when every
     /// key has an anchor (see [`ObjectScanner::new`]).
     scanner: Option<ObjectScanner>,
@@ -285,6 +304,23 @@ impl Prefilter {
                     .push(index);
             }
         }
+        let second_stage = needs
+            .iter()
+            .zip(&cover_needs)
+            .filter_map(|(need, cover_need)| {
+                let mut named = Vec::new();
+                need.conditions(&mut named);
+                let mut extra: Vec<usize> = named
+                    .iter()
+                    .filter_map(|&c| keys.iter().position(|k| *k == key_of[c]))
+                    .filter(|&k| k >= cover_len)
+                    .map(|k| k - cover_len)
+                    .collect();
+                extra.sort_unstable();
+                extra.dedup();
+                (!extra.is_empty()).then(|| (cover_need.test(key_of.len()), extra))
+            })
+            .collect();
         let key_refs: Vec<&str> = keys[..cover_len].iter().map(String::as_str).collect();
         let scanner = ObjectScanner::new(&key_refs).ok();
         let finders = keys
@@ -299,6 +335,7 @@ impl Prefilter {
             condition_count: key_of.len(),
             cover_test: Need::Any(cover_needs).test(key_of.len()),
             test: Need::Any(needs).test(key_of.len()),
+            second_stage,
             scanner,
         })
     }
@@ -343,15 +380,27 @@ impl Prefilter {
         if !self.cover_test.holds(found.bits()) {
             return false;
         }
-        if self.cover_len < self.keys.len() {
-            self.search(record, self.cover_len..self.keys.len(), &mut found);
+        // Needs only ask for conditions (no negations), so a test that
+        // holds on the cover keys alone holds whatever the others show.
+        if self.test.holds(found.bits()) {
+            return true;
         }
+        // A rule whose cover keys rule it out stays out whatever its other
+        // keys show: only the keys of the rules still possible are searched.
+        let mut wanted = Found::new(self.keys.len() - self.cover_len);
+        for (cover, extra) in &self.second_stage {
+            if cover.holds(found.bits()) {
+                wanted.mark(extra);
+            }
+        }
+        let keys = wanted.ones().map(|extra| self.cover_len + extra);
+        self.search(record, keys, &mut found);
         self.test.holds(found.bits())
     }
 
     /// Marks the conditions the values after the keys `keys` (indices)
     /// may satisfy, wherever they occur in `record`.
-    fn search(&self, record: &[u8], keys: std::ops::Range<usize>, found: &mut Found) {
+    fn search(&self, record: &[u8], keys: impl Iterator<Item = usize>, found: &mut Found) {
         for key in keys {
             let finder = &self.finders[key];
             for at in finder.find_iter(record) {
@@ -428,9 +477,9 @@ impl ShapeSet {
 /// have about seventy.
 const INLINE_CONDITIONS: usize = 256;
 
-/// The conditions that may hold, one bit each. Built for every record, so
-/// it lives on the stack unless the rules have more than
-/// [`INLINE_CONDITIONS`] conditions.
+/// The conditions that may hold, one bit each (also, in the second stage,
+/// the keys to search for). Built for every record, so it lives on the
+/// stack unless the rules have more than [`INLINE_CONDITIONS`] conditions.
 #[derive(Debug)]
 struct Found {
     /// Whether any bit is set: most records have none.
@@ -459,6 +508,15 @@ impl Found {
         } else {
             &self.heap
         }
+    }
+
+    /// The set bits, in order.
+    fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.bits().iter().enumerate().flat_map(|(word, &bits)| {
+            std::iter::successors(Some(bits), |b| Some(b & b.wrapping_sub(1)))
+                .take_while(|&b| b != 0)
+                .map(move |b| word * 64 + b.trailing_zeros() as usize)
+        })
     }
 
     fn mark(&mut self, indices: &[usize]) {
@@ -501,10 +559,41 @@ fn member_value(record: &[u8], after_key: usize) -> Value<'_> {
     let Some(string) = rest.strip_prefix(b"\"") else {
         return Value::Other;
     };
-    match memchr::memchr2(b'"', b'\\', string) {
+    match quote_or_backslash(string) {
         Some(end) if string[end] == b'"' => Value::Plain(&string[..end]),
         _ => Value::Other,
     }
+}
+
+/// The first `"` or `\` in `text`, eight bytes at a time: the values
+/// looked up are short (event names, error codes), where a SIMD search
+/// costs more to set up than it saves.
+fn quote_or_backslash(text: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // The high bit of each byte of `word` that equals `byte`, and maybe
+    // of bytes above such a one (a borrow): the lowest is always right.
+    let equal = |word: u64, byte: u8| {
+        let x = word ^ (ONES * u64::from(byte));
+        x.wrapping_sub(ONES) & !x & HIGHS
+    };
+    let mut chunks = text.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(bytes);
+        let found = equal(word, b'"') | equal(word, b'\\');
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|b| matches!(b, b'"' | b'\\'))
+        .map(|i| at + i)
 }
 
 fn need_of(expr: &Expr<JsonCondition>, conditions: &mut Vec<KeyCondition>) -> Need {
@@ -679,6 +768,32 @@ mod properties {
     use proptest::prelude::*;
 
     proptest! {
+        /// The word-at-a-time search agrees with a byte loop, wherever the
+        /// bytes fall in a word and whatever bytes are around them.
+        #[test]
+        fn quote_or_backslash_finds_the_first(
+            text in prop::collection::vec(prop::sample::select(vec![b'"', b'\\', b'a', 0x00, 0x21, 0x5b, 0x5d, 0x80, 0xa2, 0xdc, 0xff]), 0..40),
+        ) {
+            let expected = text.iter().position(|b| matches!(b, b'"' | b'\\'));
+            prop_assert_eq!(quote_or_backslash(&text), expected);
+        }
+
+        /// A bit set holds exactly the numbers marked, on the stack and past it.
+        #[test]
+        fn found_lists_what_was_marked(
+            count in 1usize..600,
+            picks in prop::collection::vec(any::<prop::sample::Index>(), 0..40),
+        ) {
+            let indices: Vec<usize> = picks.iter().map(|p| p.index(count)).collect();
+            let mut found = Found::new(count);
+            found.mark(&indices);
+            let mut expected = indices.clone();
+            expected.sort_unstable();
+            expected.dedup();
+            prop_assert_eq!(found.ones().collect::<Vec<_>>(), expected);
+            prop_assert_eq!(found.any, !indices.is_empty());
+        }
+
         /// Exactness: whenever a rule matches a record, the prefilter lets
         /// the record through, whether the framer's scanner or the record
         /// search found the keys (records built from the rules' own words).

@@ -65,8 +65,8 @@ thread_local! {
 
 /// A log file opened for scanning.
 enum Opened {
-    /// Small enough to hold whole: read it.
-    Small(File),
+    /// Small enough to hold whole (its size then): read it.
+    Small(File, u64),
     /// Too large to hold: stream it.
     Large(File),
 }
@@ -80,14 +80,40 @@ fn open_log_file(path: &Path) -> io::Result<Opened> {
     if size > WHOLE_MAX_COMPRESSED {
         return Ok(Opened::Large(file));
     }
-    Ok(Opened::Small(file))
+    Ok(Opened::Small(file, size))
 }
 
-/// Reads a small file whole into `buf`.
-fn read_whole(mut file: File, buf: &mut Vec<u8>) -> io::Result<()> {
-    buf.clear();
-    file.read_to_end(buf)?;
-    Ok(())
+/// Reads a small file whole into the start of `buf`; returns its length.
+///
+/// One `read` per file: it asks for one byte more than the `size` the
+/// metadata gave, and getting exactly `size` means the end was reached.
+/// If the file grew or shrank since, reading goes on until `read` returns
+/// nothing. (`File::read_to_end` would ask for the size again and probe
+/// for the end: three more system calls per file.) `buf` is only ever
+/// grown, so its bytes are zeroed once, not for every file.
+fn read_whole(mut file: File, size: u64, buf: &mut Vec<u8>) -> io::Result<usize> {
+    let size = usize::try_from(size).unwrap_or(usize::MAX - 1);
+    if buf.len() <= size {
+        buf.resize(size + 1, 0);
+    }
+    let mut filled = 0;
+    loop {
+        if filled == buf.len() {
+            buf.resize(buf.len() * 2, 0);
+        }
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => return Ok(filled),
+            Ok(n) => {
+                filled += n;
+                // The read was asked for more than this: a short read.
+                if filled == size {
+                    return Ok(filled);
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Only records whose `eventTime` falls in `[since, until)` are matched.
@@ -284,8 +310,9 @@ impl Detector {
             .map(|path| {
                 let name = path.display().to_string();
                 let scanned = match open_log_file(path) {
-                    Ok(Opened::Small(file)) => READ.with_borrow_mut(|buf| {
-                        read_whole(file, buf).map(|()| self.scan_bytes(&name, buf, counters))
+                    Ok(Opened::Small(file, size)) => READ.with_borrow_mut(|buf| {
+                        read_whole(file, size, buf)
+                            .map(|len| self.scan_bytes(&name, &buf[..len], counters))
                     }),
                     Ok(Opened::Large(file)) => Ok(self.scan_reader(&name, file, counters)),
                     Err(e) => Err(e),
@@ -666,6 +693,34 @@ mod tests {
         let mut gz = GzEncoder::new(Vec::new(), Compression::default());
         gz.write_all(data).unwrap();
         gz.finish().unwrap()
+    }
+
+    #[test]
+    fn whole_files_are_read_whatever_size_the_metadata_gave() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let content: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &content).unwrap();
+        let mut buf = Vec::new();
+        // The size as it was, as if the file had grown since (more) or
+        // shrunk (less), and none: all of the file, each time.
+        for size in [100_000, 10, 250_000, 0] {
+            let len = read_whole(File::open(&path).unwrap(), size, &mut buf).unwrap();
+            assert_eq!(&buf[..len], &content[..], "size {size}");
+        }
+        // A file that grew past a fresh buffer: the buffer grows too.
+        let mut fresh = Vec::new();
+        let len = read_whole(File::open(&path).unwrap(), 10, &mut fresh).unwrap();
+        assert_eq!(&fresh[..len], &content[..]);
+        // A reused buffer longer than the file: only the file's bytes count.
+        std::fs::write(&path, b"short").unwrap();
+        let len = read_whole(File::open(&path).unwrap(), 5, &mut buf).unwrap();
+        assert_eq!(&buf[..len], b"short");
+        std::fs::write(&path, b"").unwrap();
+        assert_eq!(
+            read_whole(File::open(&path).unwrap(), 0, &mut buf).unwrap(),
+            0
+        );
     }
 
     fn trail() -> String {
