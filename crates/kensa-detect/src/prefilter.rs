@@ -137,23 +137,39 @@ impl Need {
     }
 
     /// Every one of `children`: those that need nothing drop out, and
-    /// with none left, nothing is needed.
+    /// with none left, nothing is needed. Kept flat (an `&&` inside an
+    /// `&&` is one list, one need is itself), so that the `||` around it
+    /// can fold its conditions into one mask (see [`Need::test`]).
     fn all(children: impl Iterator<Item = Need>) -> Need {
-        let children: Vec<Need> = children.filter(|n| *n != Need::Nothing).collect();
-        if children.is_empty() {
-            Need::Nothing
-        } else {
-            Need::All(children)
+        let mut flat = Vec::new();
+        for child in children {
+            match child {
+                Need::Nothing => {}
+                Need::All(grandchildren) => flat.extend(grandchildren),
+                other => flat.push(other),
+            }
+        }
+        match <[Need; 1]>::try_from(flat) {
+            Ok([one]) => one,
+            Err(flat) if flat.is_empty() => Need::Nothing,
+            Err(flat) => Need::All(flat),
         }
     }
 
     /// Some one of `children`: if any needs nothing, neither does this.
+    /// Kept flat like [`Need::all`]; with no children it never holds.
     fn any(children: impl Iterator<Item = Need>) -> Need {
-        let children: Vec<Need> = children.collect();
-        if children.contains(&Need::Nothing) {
-            Need::Nothing
-        } else {
-            Need::Any(children)
+        let mut flat = Vec::new();
+        for child in children {
+            match child {
+                Need::Nothing => return Need::Nothing,
+                Need::Any(grandchildren) => flat.extend(grandchildren),
+                other => flat.push(other),
+            }
+        }
+        match <[Need; 1]>::try_from(flat) {
+            Ok([one]) => one,
+            Err(flat) => Need::Any(flat),
         }
     }
 }
@@ -333,8 +349,8 @@ impl Prefilter {
             finders,
             by_key,
             condition_count: key_of.len(),
-            cover_test: Need::Any(cover_needs).test(key_of.len()),
-            test: Need::Any(needs).test(key_of.len()),
+            cover_test: Need::any(cover_needs.into_iter()).test(key_of.len()),
+            test: Need::any(needs.into_iter()).test(key_of.len()),
             second_stage,
             scanner,
         })
@@ -658,6 +674,13 @@ mod tests {
         let rules = builtin_rules();
         let prefilter = Prefilter::new(&rules).expect("the ALM patterns are all literal");
         assert_eq!(prefilter.cover_keys(), ["eventName", "errorCode"]);
+        // On the cover keys, the eleven rules are alternatives of one
+        // key's values each: one mask tests them all.
+        assert!(
+            matches!(&prefilter.cover_test, Test::Any { rest, .. } if rest.is_empty()),
+            "{:?}",
+            prefilter.cover_test
+        );
         // A successful sign-in has no `errorMessage`: the second stage rules it out.
         assert!(!framed(
             &prefilter,
