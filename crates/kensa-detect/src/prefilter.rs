@@ -222,7 +222,8 @@ struct KeyConditions {
 ///
 /// Two stages: the cover keys (enough to rule most records out, and
 /// spotted by the framer's scanner for free) decide first; a record that
-/// passes is then searched for the other keys the rules name, so that
+/// passes is then searched for the other keys of the rules still
+/// possible, so that
 /// `eventName = ConsoleLogin && errorMessage = "Failed authentication"`
 /// does not send every successful sign-in to the parser.
 #[derive(Debug)]

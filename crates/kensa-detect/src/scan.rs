@@ -92,7 +92,9 @@ fn open_log_file(path: &Path) -> io::Result<Opened> {
 /// for the end: three more system calls per file.) `buf` is only ever
 /// grown, so its bytes are zeroed once, not for every file.
 fn read_whole(mut file: File, size: u64, buf: &mut Vec<u8>) -> io::Result<usize> {
-    let size = usize::try_from(size).unwrap_or(usize::MAX - 1);
+    // Small files are at most `WHOLE_MAX_COMPRESSED`; a size that does not
+    // fit is read to its end all the same.
+    let size = usize::try_from(size).unwrap_or(0);
     if buf.len() <= size {
         buf.resize(size + 1, 0);
     }
