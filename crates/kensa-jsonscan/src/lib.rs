@@ -553,22 +553,19 @@ fn block_step<C: Classifier, const N: usize>(
     // as many more closing brackets must follow. Only then are the
     // brackets followed one by one.
     let closes = u64::from(close.count_ones());
-    let mut end = None;
-    if closes >= carry.depth {
+    let end = if closes < carry.depth {
+        None
+    } else {
         let nth = C::nth_set_bit(close, carry.depth);
         let opens_before = u64::from((open & ((1 << nth) - 1)).count_ones());
         if opens_before == 0 {
-            end = Some(nth);
+            Some(nth)
         } else if closes >= carry.depth + opens_before {
-            let (walked, depth) = walk_brackets(open, close, carry.depth);
-            end = walked;
-            carry.depth = depth;
+            walk_brackets(open, close, carry.depth)
         } else {
-            carry.depth = carry.depth + u64::from(open.count_ones()) - closes;
+            None
         }
-    } else {
-        carry.depth = carry.depth + u64::from(open.count_ones()) - closes;
-    }
+    };
     if let Some(end) = end {
         let seen = Seen {
             escaped,
@@ -579,6 +576,8 @@ fn block_step<C: Classifier, const N: usize>(
         };
         return Some(scanner.object_ends(data, pos, block, end, seen, hits));
     }
+    // The depth stayed above zero throughout, so it moved by the count.
+    carry.depth = carry.depth + u64::from(open.count_ones()) - closes;
     if escaped != 0 && !carry.unicode_escape {
         carry.unicode_escape = has_unicode_escape(block, escaped);
     }
@@ -628,11 +627,10 @@ impl ObjectScanner {
 }
 
 /// Follows the block's brackets in order from `depth`: the bit where the
-/// depth comes back to zero, if it does, and the depth after. Arguments
-/// and results by value, so that the block loop's state stays in
-/// registers.
+/// depth comes back to zero, if it does. Arguments and result by value,
+/// so that the block loop's state stays in registers.
 #[inline(never)]
-fn walk_brackets(open: u64, close: u64, depth: u64) -> (Option<u32>, u64) {
+fn walk_brackets(open: u64, close: u64, depth: u64) -> Option<u32> {
     let mut brackets = open | close;
     let mut level = depth;
     while brackets != 0 {
@@ -643,10 +641,10 @@ fn walk_brackets(open: u64, close: u64, depth: u64) -> (Option<u32>, u64) {
         let opening = (open >> i) & 1;
         level = level + opening + opening - 1;
         if level == 0 {
-            return (Some(i), 0);
+            return Some(i);
         }
     }
-    (None, level)
+    None
 }
 
 /// Whether any of the `escaped` bytes of `block` is the `u` of a `\u`.
